@@ -27,7 +27,7 @@ endif
 
 export PATH := $(TOOLS)/bin:$(NODE_BIN_DIR):$(PATH)
 # Yarn 4 ignores .npmrc: give it the registry npm is configured with (never written to a file).
-export YARN_NPM_REGISTRY_SERVER ?= $(shell npm config get registry 2>/dev/null | sed 's:/*$$::')
+export YARN_NPM_REGISTRY_SERVER ?= $(shell cd / && npm config get registry 2>/dev/null | sed 's:/*$$::')
 export YARN_ENABLE_TELEMETRY := 0
 # node-gyp (better-sqlite3) must build against the headers of the Node in use, not download them.
 ifneq ($(NODE_HEADERS),)

@@ -4,7 +4,11 @@ import {
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { urlReaderFactoriesServiceRef } from '@backstage/backend-defaults/urlReader';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import {
+  catalogLocationsExtensionPoint,
+  catalogProcessingExtensionPoint,
+} from '@backstage/plugin-catalog-node';
+import { TOPOLOGY_LOCATION_TYPE } from './entities/buildTopologyEntities';
 import { TopologyDocumentProcessor } from './processor/TopologyDocumentProcessor';
 import { LocalFileUrlReader } from './reader/LocalFileUrlReader';
 
@@ -19,11 +23,15 @@ export const catalogModuleServiceOps = createBackendModule({
     reg.registerInit({
       deps: {
         catalog: catalogProcessingExtensionPoint,
+        locations: catalogLocationsExtensionPoint,
         config: coreServices.rootConfig,
         reader: coreServices.urlReader,
         logger: coreServices.logger,
       },
-      async init({ catalog, config, reader, logger }) {
+      async init({ catalog, locations, config, reader, logger }) {
+        // The Location entity standing for each document has a type of its own; this
+        // replaces the catalog's default list of allowed location types (['url']).
+        locations.setAllowedLocationTypes(['url', TOPOLOGY_LOCATION_TYPE]);
         catalog.addProcessor(
           TopologyDocumentProcessor.fromConfig(config, { reader, logger }),
         );

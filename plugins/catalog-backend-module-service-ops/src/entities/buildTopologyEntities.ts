@@ -2,6 +2,7 @@ import {
   ComponentEntity,
   DEFAULT_NAMESPACE,
   Entity,
+  LocationEntity,
   ResourceEntity,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
@@ -17,8 +18,13 @@ import {
 export const ANNOTATION_TOPOLOGY_DOCUMENT = 'service-ops.io/topology-document';
 /** Annotation on generated entities: `<document url>#L<line>` of the row they came from. */
 export const ANNOTATION_TOPOLOGY_SOURCE = 'service-ops.io/topology-source';
-/** Annotation carrying the problems of the row an entity came from (JSON array of strings). */
+/**
+ * Annotation on the document's Location entity: the problems found in the document
+ * (JSON array of `<url>:<line>: <message>`), reported as processing errors of that entity.
+ */
 export const ANNOTATION_TOPOLOGY_PROBLEMS = 'service-ops.io/topology-problems';
+/** Location type of the entity that stands for a topology document in the catalog. */
+export const TOPOLOGY_LOCATION_TYPE = 'service-ops-topology';
 
 const KUBERNETES_ID = 'backstage.io/kubernetes-id';
 const KUBERNETES_NAMESPACE = 'backstage.io/kubernetes-namespace';
@@ -45,15 +51,16 @@ export interface BuildTopologyEntitiesOptions {
 }
 
 export interface TopologyEntities {
-  /** Containers (Components) and stores (Resources) to emit. */
+  /**
+   * Containers (Components), stores (Resources) and a Location standing for the
+   * document itself, which carries the document's problems.
+   */
   entities: Entity[];
   /** What the service itself depends on: mesh egress, its stores, shared resources. */
   serviceDependsOn: string[];
-  /** Problems that belong to no generated entity (structure, unnamed rows). */
-  serviceProblems: DocumentProblem[];
 }
 
-function unique(values: string[]): string[] {
+function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
 }
 
@@ -110,38 +117,31 @@ export function buildTopologyEntities(
     return undefined;
   };
 
-  const problemsByContainer = new Map<string, DocumentProblem[]>();
-  const serviceProblems: DocumentProblem[] = [];
-  for (const problem of document.problems) {
-    const owner = [...containers].find(c => problem.message.includes(`'${c}'`));
-    if (owner) {
-      problemsByContainer.set(owner, [...(problemsByContainer.get(owner) ?? []), problem]);
-    } else {
-      serviceProblems.push(problem);
-    }
-  }
+  const describe = (problem: DocumentProblem) =>
+    `${documentUrl}:${problem.line}: ${problem.message}`;
+  const problemsOf = (container: string) =>
+    document.problems.filter(p => p.message.includes(`'${container}'`)).map(describe);
 
   const entities: Entity[] = [];
   for (const container of document.containers) {
     const scaling = document.scaling.find(s => s.container === container.name);
     const resources = document.resources.find(r => r.container === container.name);
+    // A container depends on what it sends to, and on the stores and buses it reads
+    // from (an edge from a Resource into the container); callers are not dependencies.
     const dependsOn = unique(
-      document.diagramEdges
-        .filter(edge => edge.from === container.name || (edge.bidirectional && edge.to === container.name))
-        .map(edge => resolve(edge.from === container.name ? edge.to : edge.from))
-        .filter((ref): ref is string => !!ref && ref !== `component:${namespace}/${container.name}`),
-    );
-    const problems = problemsByContainer.get(container.name);
+      document.diagramEdges.flatMap(edge => {
+        if (edge.from === container.name) return [resolve(edge.to)];
+        if (edge.to !== container.name) return [];
+        const from = resolve(edge.from);
+        return edge.bidirectional || from?.startsWith('resource:') ? [from] : [];
+      }),
+    ).filter((ref): ref is string => !!ref && ref !== `component:${namespace}/${container.name}`);
+    const problems = problemsOf(container.name);
     const annotations: Record<string, string> = {
       [KUBERNETES_ID]: container.name,
       [ANNOTATION_TOPOLOGY_SOURCE]: source(container.line),
       ...(kubernetesNamespace ? { [KUBERNETES_NAMESPACE]: kubernetesNamespace } : {}),
     };
-    if (problems?.length) {
-      annotations[ANNOTATION_TOPOLOGY_PROBLEMS] = JSON.stringify(
-        problems.map(p => `${documentUrl}:${p.line}: ${p.message}`),
-      );
-    }
     const entity: ComponentEntity = {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
@@ -183,6 +183,7 @@ export function buildTopologyEntities(
             },
           }
         : {}),
+      ...(problems.length ? { problems } : {}),
     };
     entities.push(entity);
   }
@@ -232,5 +233,20 @@ export function buildTopologyEntities(
     ].filter((ref): ref is string => !!ref && !ownContainerRefs.has(ref)),
   );
 
-  return { entities, serviceDependsOn, serviceProblems };
+  const location: LocationEntity = {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Location',
+    metadata: {
+      name: `${serviceName}-topology-document`,
+      namespace,
+      description: `Deployment-topology document of ${serviceName}`,
+      annotations: document.problems.length
+        ? { [ANNOTATION_TOPOLOGY_PROBLEMS]: JSON.stringify(document.problems.map(describe)) }
+        : {},
+    },
+    spec: { type: TOPOLOGY_LOCATION_TYPE, target: documentUrl },
+  };
+  entities.push(location);
+
+  return { entities, serviceDependsOn };
 }

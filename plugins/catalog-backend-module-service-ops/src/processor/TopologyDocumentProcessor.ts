@@ -18,6 +18,7 @@ import {
   ANNOTATION_TOPOLOGY_DOCUMENT,
   ANNOTATION_TOPOLOGY_PROBLEMS,
   buildTopologyEntities,
+  TOPOLOGY_LOCATION_TYPE,
 } from '../entities/buildTopologyEntities';
 import { parseTopologyDocument } from '../topology/parseTopologyDocument';
 
@@ -40,9 +41,10 @@ interface CachedDocument {
  * document through the UrlReader, and emits the containers and stores it declares as
  * child entities, with the service's `dependsOn` completed from the document.
  *
- * A row that cannot be read is a processing error on the entity it describes; a
- * problem that belongs to no generated entity (a missing table, a container name that
- * cannot be an entity name) is a processing error on the service.
+ * Problems in the document (a row that cannot be read, a missing table) are processing
+ * errors of a Location entity that stands for the document, `<service>-topology-document`,
+ * so that they never hold back the service or the rows that could be read. A container
+ * whose row has a problem also lists it in `spec.serviceOps.problems`.
  */
 export class TopologyDocumentProcessor implements CatalogProcessor {
   static fromConfig(
@@ -82,6 +84,11 @@ export class TopologyDocumentProcessor implements CatalogProcessor {
     return 'ServiceOpsTopologyDocumentProcessor';
   }
 
+  /** The document's Location entity is handled here: its rows are read through the service. */
+  async readLocation(location: LocationSpec): Promise<boolean> {
+    return location.type === TOPOLOGY_LOCATION_TYPE;
+  }
+
   async preProcessEntity(
     entity: Entity,
     location: LocationSpec,
@@ -90,7 +97,7 @@ export class TopologyDocumentProcessor implements CatalogProcessor {
     cache: CatalogProcessorCache,
   ): Promise<Entity> {
     const problems = entity.metadata.annotations?.[ANNOTATION_TOPOLOGY_PROBLEMS];
-    if (problems) {
+    if (entity.kind === 'Location' && problems) {
       for (const message of JSON.parse(problems) as string[]) {
         emit(processingResult.inputError(location, message));
       }
@@ -125,14 +132,6 @@ export class TopologyDocumentProcessor implements CatalogProcessor {
       : { type: 'url', target: documentUrl };
     for (const child of built.entities) {
       emit(processingResult.entity(documentLocation, child));
-    }
-    for (const problem of built.serviceProblems) {
-      emit(
-        processingResult.inputError(
-          location,
-          `${documentUrl}:${problem.line}: ${problem.message}`,
-        ),
-      );
     }
 
     const spec = (entity.spec ?? {}) as Record<string, unknown>;
