@@ -7,6 +7,8 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { localFileUrlReaderServiceFactory } from '@internal/backstage-plugin-catalog-backend-module-service-ops';
+import { permissionModuleServiceOpsPolicy } from './permissions/module';
 
 const backend = createBackend();
 
@@ -38,12 +40,9 @@ backend.add(
 // See https://backstage.io/docs/features/software-catalog/configuration#subscribing-to-catalog-errors
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
-// permission plugin
+// permission plugin, with the portal's own policy (./permissions)
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+backend.add(permissionModuleServiceOpsPolicy);
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));
@@ -68,5 +67,9 @@ backend.add(import('@backstage/plugin-signals-backend'));
 
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
+// service-ops: services modelled from their deployment-topology documents
+backend.add(import('@internal/backstage-plugin-catalog-backend-module-service-ops'));
+backend.add(localFileUrlReaderServiceFactory);
 
 backend.start();
