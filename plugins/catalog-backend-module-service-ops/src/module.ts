@@ -8,7 +8,7 @@ import {
   catalogLocationsExtensionPoint,
   catalogProcessingExtensionPoint,
 } from '@backstage/plugin-catalog-node';
-import { TOPOLOGY_LOCATION_TYPE } from './entities/buildTopologyEntities';
+import { TOPOLOGY_LOCATION_TYPE } from '@internal/backstage-plugin-service-ops-common';
 import { TopologyDocumentProcessor } from './processor/TopologyDocumentProcessor';
 import { LocalFileUrlReader } from './reader/LocalFileUrlReader';
 

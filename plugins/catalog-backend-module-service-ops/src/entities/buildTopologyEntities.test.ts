@@ -2,10 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Entity } from '@backstage/catalog-model';
 import { parseTopologyDocument } from '../topology/parseTopologyDocument';
-import {
-  ANNOTATION_TOPOLOGY_PROBLEMS,
-  buildTopologyEntities,
-} from './buildTopologyEntities';
+import { ANNOTATION_TOPOLOGY_PROBLEMS } from '@internal/backstage-plugin-service-ops-common';
+import { buildTopologyEntities } from './buildTopologyEntities';
 
 const repo = path.resolve(__dirname, '../../../..');
 const url = 'https://docs.example/authoring/12-DEPLOYMENT_TOPOLOGY.md';

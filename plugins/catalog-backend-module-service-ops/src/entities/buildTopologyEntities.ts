@@ -6,25 +6,18 @@ import {
   ResourceEntity,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import {
+  ANNOTATION_TOPOLOGY_PROBLEMS,
+  ANNOTATION_TOPOLOGY_SOURCE,
+  TOPOLOGY_LOCATION_TYPE,
+} from '@internal/backstage-plugin-service-ops-common';
 import { slug, storeKind } from '../topology/parseTopologyDocument';
 import {
-  DeclaredStore,
+  StoreRow,
   DocumentProblem,
   StoreKind,
   TopologyDocument,
 } from '../topology/types';
-
-/** Annotation on a service Component naming its deployment-topology document. */
-export const ANNOTATION_TOPOLOGY_DOCUMENT = 'service-ops.io/topology-document';
-/** Annotation on generated entities: `<document url>#L<line>` of the row they came from. */
-export const ANNOTATION_TOPOLOGY_SOURCE = 'service-ops.io/topology-source';
-/**
- * Annotation on the document's Location entity: the problems found in the document
- * (JSON array of `<url>:<line>: <message>`), reported as processing errors of that entity.
- */
-export const ANNOTATION_TOPOLOGY_PROBLEMS = 'service-ops.io/topology-problems';
-/** Location type of the entity that stands for a topology document in the catalog. */
-export const TOPOLOGY_LOCATION_TYPE = 'service-ops-topology';
 
 const KUBERNETES_ID = 'backstage.io/kubernetes-id';
 const KUBERNETES_NAMESPACE = 'backstage.io/kubernetes-namespace';
@@ -90,7 +83,7 @@ export function buildTopologyEntities(
   );
   const containers = new Set(document.containers.map(c => c.name));
   const egress = new Set(document.meshEgress.map(e => e.target));
-  const storeRef = (store: DeclaredStore) =>
+  const storeRef = (store: StoreRow) =>
     `resource:${namespace}/${serviceName}-${store.key}`;
 
   /** Entity ref a name in the diagram or the egress list stands for, if any. */

@@ -17,9 +17,9 @@ import {
 import {
   ANNOTATION_TOPOLOGY_DOCUMENT,
   ANNOTATION_TOPOLOGY_PROBLEMS,
-  buildTopologyEntities,
   TOPOLOGY_LOCATION_TYPE,
-} from '../entities/buildTopologyEntities';
+} from '@internal/backstage-plugin-service-ops-common';
+import { buildTopologyEntities } from '../entities/buildTopologyEntities';
 import { parseTopologyDocument } from '../topology/parseTopologyDocument';
 
 type LocationSpec = LocationEntityV1alpha1['spec'] & { target: string; type: string };

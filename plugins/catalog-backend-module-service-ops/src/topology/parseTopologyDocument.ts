@@ -4,8 +4,8 @@ import { parseQuantity } from './parseQuantity';
 import { parseTriggers } from './parseTrigger';
 import {
   ContainerType,
-  DeclaredEgress,
-  DeclaredStore,
+  EgressRow,
+  StoreRow,
   DocumentProblem,
   RequestLimit,
   StoreKind,
@@ -372,7 +372,7 @@ export function parseTopologyDocument(source: string): TopologyDocument {
   }
 
   // Stores: the storage table, plus CDN and KMS when they have sections of their own.
-  const addStore = (store: DeclaredStore) => {
+  const addStore = (store: StoreRow) => {
     if (doc.stores.some(s => s.key === store.key)) {
       problems.push({ line: store.line, message: `store '${store.label}' is listed twice` });
       return;
@@ -435,7 +435,7 @@ export function parseTopologyDocument(source: string): TopologyDocument {
           .replace(/\([^)]*\)/g, '')
           .replace(/\s+via\s+.*$/i, '')
           .trim();
-        const egress: DeclaredEgress = { target: name, line: bullet.line };
+        const egress: EgressRow = { target: name, line: bullet.line };
         const via = /\s+via\s+(.*)$/i.exec(target.replace(/\([^)]*\)/g, ''))?.[1];
         const fullNote = [note, via && `via ${via.trim()}`].filter(Boolean).join('; ');
         if (fullNote) egress.note = fullNote;

@@ -1,15 +1,31 @@
+import type {
+  ContainerType,
+  DeclaredTrigger,
+  RequestLimit,
+  StoreKind,
+} from '@internal/backstage-plugin-service-ops-common';
+
+export type {
+  ContainerType,
+  DeclaredTrigger,
+  Quantity,
+  RequestLimit,
+  StoreKind,
+  TriggerComparison,
+} from '@internal/backstage-plugin-service-ops-common';
+
 /**
  * The declared model of a service, as its deployment-topology document states it.
  * Every field carries the 1-based line of the document it came from, so that
  * processing errors and entity annotations can point at the source.
  */
 export interface TopologyDocument {
-  containers: DeclaredContainer[];
-  scaling: DeclaredScaling[];
-  resources: DeclaredResources[];
-  stores: DeclaredStore[];
+  containers: ContainerRow[];
+  scaling: ScalingRow[];
+  resources: ResourcesRow[];
+  stores: StoreRow[];
   /** Names from the service-mesh section's "Egress to ..." bullets. */
-  meshEgress: DeclaredEgress[];
+  meshEgress: EgressRow[];
   /** Directed edges read from the topology diagram. */
   diagramEdges: DiagramEdge[];
   /** Bullets of sections that are prose only (regions, release strategy, KMS, DR, CDN usage). */
@@ -23,35 +39,14 @@ export interface DocumentProblem {
   message: string;
 }
 
-export type ContainerType = 'service' | 'websocket' | 'worker';
-
-export interface DeclaredContainer {
+export interface ContainerRow {
   name: string;
   purpose: string;
   type: ContainerType;
   line: number;
 }
 
-export type TriggerComparison = '>' | '>=' | '<' | '<=';
-
-/**
- * One HPA trigger. `basis` says how the threshold is meant:
- * - `percent`: a utilization percentage of the request (CPU > 60%)
- * - `perPod`: an average per pod (active-editors > 100/pod)
- * - `total`: a total over the workload (outbox backlog > 5000)
- */
-export interface DeclaredTrigger {
-  /** Normalised metric key, e.g. `cpu`, `active-editors`, `queue-depth`. */
-  metric: string;
-  /** The metric as the document wrote it. */
-  metricText: string;
-  comparison: TriggerComparison;
-  threshold: number;
-  basis: 'percent' | 'perPod' | 'total';
-  note?: string;
-}
-
-export interface DeclaredScaling {
+export interface ScalingRow {
   container: string;
   min: number;
   max: number;
@@ -61,19 +56,7 @@ export interface DeclaredScaling {
   line: number;
 }
 
-export interface Quantity {
-  /** As written in the document, e.g. `1.5Gi`. */
-  text: string;
-  /** Cores for CPU, bytes for memory. */
-  value: number;
-}
-
-export interface RequestLimit {
-  request: Quantity;
-  limit: Quantity;
-}
-
-export interface DeclaredResources {
+export interface ResourcesRow {
   container: string;
   cpu: RequestLimit;
   memory: RequestLimit;
@@ -81,16 +64,7 @@ export interface DeclaredResources {
   line: number;
 }
 
-export type StoreKind =
-  | 'postgres'
-  | 'redis'
-  | 'object-storage'
-  | 'cdn'
-  | 'kms'
-  | 'ephemeral-storage'
-  | 'other';
-
-export interface DeclaredStore {
+export interface StoreRow {
   /** Slug used in the entity name, e.g. `redis`, `s3-hot`. */
   key: string;
   /** As the document names it, e.g. `Redis (per region)`. */
@@ -101,7 +75,7 @@ export interface DeclaredStore {
   line: number;
 }
 
-export interface DeclaredEgress {
+export interface EgressRow {
   /** Name as written, parenthetical notes removed, e.g. `ai-gateway`, `S3/R2`. */
   target: string;
   note?: string;

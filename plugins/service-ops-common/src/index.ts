@@ -1,0 +1,9 @@
+/**
+ * Types, constants and pure functions shared by the service-ops plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './declared/types';
+export * from './declared/annotations';
+export * from './declared/readDeclaredContainer';
+export * from './declared/format';

@@ -1,0 +1,1 @@
+export { serviceOpsPlugin as default } from './plugin';
