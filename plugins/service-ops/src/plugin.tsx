@@ -1,25 +1,35 @@
+import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import {
-  createFrontendPlugin,
-  PageBlueprint,
-} from '@backstage/frontend-plugin-api';
+  ANNOTATION_TOPOLOGY_DOCUMENT,
+  readDeclaredContainer,
+} from '@internal/backstage-plugin-service-ops-common';
 
-import { rootRouteRef } from './routes';
-
-export const page = PageBlueprint.make({
+/** On a container's page: its declared scaling and requests/limits. */
+export const declaredDeploymentEntityCard = EntityCardBlueprint.make({
+  name: 'declared-deployment',
   params: {
-    path: '/service-ops',
-    routeRef: rootRouteRef,
+    filter: entity => readDeclaredContainer(entity).kind !== 'none',
     loader: () =>
-      import('./components/TodoPage').then(m => (
-        <m.TodoPage />
-      )),
+      import('./components/DeclaredDeploymentCard').then(m => <m.DeclaredDeploymentCard />),
   },
 });
 
+/** On a service's page: every container as its topology document declares it. */
+export const declaredContainersEntityCard = EntityCardBlueprint.make({
+  name: 'declared-containers',
+  params: {
+    type: 'content',
+    filter: entity =>
+      entity.kind === 'Component' &&
+      !!entity.metadata.annotations?.[ANNOTATION_TOPOLOGY_DOCUMENT],
+    loader: () =>
+      import('./components/DeclaredContainersCard').then(m => <m.DeclaredContainersCard />),
+  },
+});
+
+/** The service-ops frontend plugin (new frontend system). */
 export const serviceOpsPlugin = createFrontendPlugin({
   pluginId: 'service-ops',
-  extensions: [page],
-  routes: {
-    root: rootRouteRef,
-  }
+  extensions: [declaredDeploymentEntityCard, declaredContainersEntityCard],
 });

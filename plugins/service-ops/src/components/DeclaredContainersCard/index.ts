@@ -1,0 +1,1 @@
+export { DeclaredContainersCard } from './DeclaredContainersCard';

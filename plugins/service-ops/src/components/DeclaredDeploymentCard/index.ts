@@ -1,0 +1,1 @@
+export { DeclaredDeploymentCard } from './DeclaredDeploymentCard';
