@@ -1,33 +1,78 @@
-/*
- * Copyright 2020 The Backstage Authors
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- */
+import { test, expect, Page } from '@playwright/test';
 
-import { test, expect } from '@playwright/test';
-
-test('App should render the welcome page', async ({ page }) => {
+async function signIn(page: Page) {
   await page.goto('/');
-
-  const enterButton = page.getByRole('button', { name: 'Enter' });
-  await expect(enterButton).toBeVisible();
-  await enterButton.click();
-
-  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await expect(enter).toBeVisible();
+  await enter.click();
   await expect(
-    nav.getByRole('link', { name: 'Catalog', exact: true }),
+    page.getByRole('navigation', { name: 'sidebar nav' }).getByRole('link', { name: 'Catalog', exact: true }),
   ).toBeVisible();
-  await expect(
-    page.getByRole('link', { name: 'APIs', exact: true }),
-  ).toBeVisible();
+}
+
+/** The names listed in the entity page's "Has subcomponents" card. */
+async function subcomponents(page: Page, service: string, expected: number) {
+  await page.goto(`/catalog/default/component/${service}`);
+  const card = page
+    .locator('article')
+    .filter({ has: page.getByRole('heading', { name: 'Has subcomponents' }) });
+  const names = card.getByRole('rowheader');
+  await expect(names).toHaveCount(expected, { timeout: 60_000 });
+  return (await names.allInnerTexts()).map(t => t.trim()).sort();
+}
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page);
+});
+
+test("authoring-service's page lists its four containers", async ({ page }) => {
+  expect(await subcomponents(page, 'authoring-service', 4)).toEqual([
+    'authoring-ai-worker',
+    'authoring-api',
+    'authoring-collab',
+    'authoring-worker',
+  ]);
+  const declared = page.getByRole('table', { name: 'containers as declared' });
+  await expect(declared.getByRole('row', { name: /authoring-api/ })).toContainText('3–30');
+  await expect(declared.getByRole('row', { name: /authoring-api/ })).toContainText(
+    'CPU > 60% of request or active-editors > 100 per pod',
+  );
+});
+
+test("content-service's page lists its six containers", async ({ page }) => {
+  expect(await subcomponents(page, 'content-service', 6)).toEqual([
+    'content-api',
+    'content-builder',
+    'content-bundler',
+    'content-exporter',
+    'content-outbox-relay',
+    'content-scorm-importer',
+  ]);
+});
+
+test("the catalog graph shows authoring-service's dependencies", async ({ page }) => {
+  await page.goto(
+    '/catalog-graph?rootEntityRefs%5B%5D=component%3Adefault%2Fauthoring-service&maxDepth=1&unidirectional=true&mergeRelations=true&direction=LR',
+  );
+  const graph = page.locator('svg').filter({ hasText: 'authoring-service' }).first();
+  for (const dependency of [
+    'media-service',
+    'ai-gateway',
+    'catalog-service',
+    'content-service',
+    'nats-jetstream',
+    'Redis (per region) (authoring-service)',
+    'Postgres pgbouncer (authoring-service)',
+  ]) {
+    await expect(graph.getByText(dependency, { exact: true }).first()).toBeVisible();
+  }
+});
+
+test("a container's page shows its declared scaling and resources", async ({ page }) => {
+  await page.goto('/catalog/default/component/authoring-collab');
+  await expect(page.getByText('Declared deployment')).toBeVisible();
+  await expect(page.getByText('2 to 20 replicas, scaling out when')).toBeVisible();
+  await expect(page.getByText('active WS connections > 500 per pod')).toBeVisible();
+  await expect(page.getByText('4Gi (4 GiB)')).toBeVisible();
+  await expect(page.getByText('Note: Yjs docs in memory')).toBeVisible();
 });

@@ -8,7 +8,6 @@ import {
   readDeclaredContainer,
 } from '@internal/backstage-plugin-service-ops-common';
 import Alert from '@mui/material/Alert';
-import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
@@ -17,8 +16,6 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { SourceLink } from '../SourceLink';
-
-const BASIS_LABEL = { percent: '% of request', perPod: 'per pod', total: 'total' };
 
 function Scaling({ scaling }: { scaling: DeclaredScaling }) {
   return (
@@ -33,7 +30,6 @@ function Scaling({ scaling }: { scaling: DeclaredScaling }) {
           <li key={`${trigger.metric}-${trigger.threshold}`}>
             <Stack direction="row" spacing={1} alignItems="center">
               <Typography>{describeTrigger(trigger)}</Typography>
-              <Chip size="small" label={BASIS_LABEL[trigger.basis]} />
               {trigger.note && (
                 <Typography variant="body2" color="text.secondary">
                   ({trigger.note})
