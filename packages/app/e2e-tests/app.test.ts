@@ -6,7 +6,9 @@ async function signIn(page: Page) {
   await expect(enter).toBeVisible();
   await enter.click();
   await expect(
-    page.getByRole('navigation', { name: 'sidebar nav' }).getByRole('link', { name: 'Catalog', exact: true }),
+    page
+      .getByRole('navigation', { name: 'sidebar nav' })
+      .getByRole('link', { name: 'Catalog', exact: true }),
   ).toBeVisible();
 }
 
@@ -33,10 +35,12 @@ test("authoring-service's page lists its four containers", async ({ page }) => {
     'authoring-worker',
   ]);
   const declared = page.getByRole('table', { name: 'containers as declared' });
-  await expect(declared.getByRole('row', { name: /authoring-api/ })).toContainText('3–30');
-  await expect(declared.getByRole('row', { name: /authoring-api/ })).toContainText(
-    'CPU > 60% of request or active-editors > 100 per pod',
-  );
+  await expect(
+    declared.getByRole('row', { name: /authoring-api/ }),
+  ).toContainText('3–30');
+  await expect(
+    declared.getByRole('row', { name: /authoring-api/ }),
+  ).toContainText('CPU > 60% of request or active-editors > 100 per pod');
 });
 
 test("content-service's page lists its six containers", async ({ page }) => {
@@ -50,11 +54,16 @@ test("content-service's page lists its six containers", async ({ page }) => {
   ]);
 });
 
-test("the catalog graph shows authoring-service's dependencies", async ({ page }) => {
+test("the catalog graph shows authoring-service's dependencies", async ({
+  page,
+}) => {
   await page.goto(
     '/catalog-graph?rootEntityRefs%5B%5D=component%3Adefault%2Fauthoring-service&maxDepth=1&unidirectional=true&mergeRelations=true&direction=LR',
   );
-  const graph = page.locator('svg').filter({ hasText: 'authoring-service' }).first();
+  const graph = page
+    .locator('svg')
+    .filter({ hasText: 'authoring-service' })
+    .first();
   for (const dependency of [
     'media-service',
     'ai-gateway',
@@ -64,15 +73,23 @@ test("the catalog graph shows authoring-service's dependencies", async ({ page }
     'Redis (per region) (authoring-service)',
     'Postgres pgbouncer (authoring-service)',
   ]) {
-    await expect(graph.getByText(dependency, { exact: true }).first()).toBeVisible();
+    await expect(
+      graph.getByText(dependency, { exact: true }).first(),
+    ).toBeVisible();
   }
 });
 
-test("a container's page shows its declared scaling and resources", async ({ page }) => {
+test("a container's page shows its declared scaling and resources", async ({
+  page,
+}) => {
   await page.goto('/catalog/default/component/authoring-collab');
   await expect(page.getByText('Declared deployment')).toBeVisible();
-  await expect(page.getByText('2 to 20 replicas, scaling out when')).toBeVisible();
-  await expect(page.getByText('active WS connections > 500 per pod')).toBeVisible();
+  await expect(
+    page.getByText('2 to 20 replicas, scaling out when'),
+  ).toBeVisible();
+  await expect(
+    page.getByText('active WS connections > 500 per pod'),
+  ).toBeVisible();
   await expect(page.getByText('4Gi (4 GiB)')).toBeVisible();
   await expect(page.getByText('Note: Yjs docs in memory')).toBeVisible();
 });

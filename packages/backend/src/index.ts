@@ -69,7 +69,9 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // service-ops: services modelled from their deployment-topology documents
-backend.add(import('@internal/backstage-plugin-catalog-backend-module-service-ops'));
+backend.add(
+  import('@internal/backstage-plugin-catalog-backend-module-service-ops'),
+);
 backend.add(localFileUrlReaderServiceFactory);
 
 backend.start();

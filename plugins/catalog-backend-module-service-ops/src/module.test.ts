@@ -8,7 +8,9 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import catalogPlugin, { CATALOG_ERRORS_TOPIC } from '@backstage/plugin-catalog-backend';
+import catalogPlugin, {
+  CATALOG_ERRORS_TOPIC,
+} from '@backstage/plugin-catalog-backend';
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import catalogModuleServiceOps, { localFileUrlReaderServiceFactory } from '.';
@@ -29,7 +31,10 @@ function errorCollector(errors: Array<{ entity: string; message: string }>) {
             id: 'test-error-collector',
             topics: [CATALOG_ERRORS_TOPIC],
             async onEvent({ eventPayload }) {
-              const payload = eventPayload as { entity: string; errors: Error[] };
+              const payload = eventPayload as {
+                entity: string;
+                errors: Error[];
+              };
               for (const error of payload.errors) {
                 errors.push({ entity: payload.entity, message: error.message });
               }
@@ -52,7 +57,20 @@ async function startCatalog(locations: string[], allow: string[]) {
       mockServices.rootConfig.factory({
         data: {
           catalog: {
-            rules: [{ allow: ['Component', 'Resource', 'Location', 'System', 'API', 'Domain', 'Group', 'User'] }],
+            rules: [
+              {
+                allow: [
+                  'Component',
+                  'Resource',
+                  'Location',
+                  'System',
+                  'API',
+                  'Domain',
+                  'Group',
+                  'User',
+                ],
+              },
+            ],
             locations: locations.map(target => ({ type: 'file', target })),
             processingInterval: { seconds: 1 },
           },
@@ -62,7 +80,9 @@ async function startCatalog(locations: string[], allow: string[]) {
     ],
   });
   const get = (url: string) =>
-    request(backend.server).get(url).set('Authorization', mockCredentials.user.header());
+    request(backend.server)
+      .get(url)
+      .set('Authorization', mockCredentials.user.header());
   const waitFor = async <T>(
     probe: () => Promise<T | undefined>,
     what = 'the expected entities',
@@ -100,8 +120,13 @@ describe('catalog module service-ops', () => {
           resources: { memory: { limit: { text: '4Gi', value: 4 * 2 ** 30 } } },
         },
       });
-      expect(collab.metadata.annotations?.['backstage.io/managed-by-location']).toBe(
-        `file:${path.join(repo, 'docs/services/authoring-service/12-DEPLOYMENT_TOPOLOGY.md')}`,
+      expect(
+        collab.metadata.annotations?.['backstage.io/managed-by-location'],
+      ).toBe(
+        `file:${path.join(
+          repo,
+          'docs/services/authoring-service/12-DEPLOYMENT_TOPOLOGY.md',
+        )}`,
       );
 
       await catalog.entity('component/default/content-outbox-relay');
@@ -119,10 +144,13 @@ describe('catalog module service-ops', () => {
 
       const service = await catalog.waitFor(async () => {
         const e = await catalog.entity('component/default/authoring-service');
-        const hasParts = e.relations?.filter(r => r.type === 'hasPart').length ?? 0;
+        const hasParts =
+          e.relations?.filter(r => r.type === 'hasPart').length ?? 0;
         return hasParts === 4 ? e : undefined;
       });
-      const dependsOn = service.relations!.filter(r => r.type === 'dependsOn').map(r => r.targetRef);
+      const dependsOn = service
+        .relations!.filter(r => r.type === 'dependsOn')
+        .map(r => r.targetRef);
       expect(dependsOn).toEqual(
         expect.arrayContaining([
           'component:default/media-service',
@@ -171,7 +199,9 @@ describe('catalog module service-ops', () => {
         const messages = [...new Set(found.map(e => e.message))];
         return messages.length === 6 ? messages : undefined;
       }, 'six document errors');
-      const documentUrl = `file://${mockDir.resolve('docs/DEPLOYMENT_TOPOLOGY.md')}`;
+      const documentUrl = `file://${mockDir.resolve(
+        'docs/DEPLOYMENT_TOPOLOGY.md',
+      )}`;
       expect(documentErrors).toContain(
         `${documentUrl}:18: scaling of 'demo-worker': cannot read HPA trigger 'whenever it is busy' (expected '<metric> > <threshold>' with an optional % or /pod, e.g. 'CPU > 60%')`,
       );
@@ -179,15 +209,22 @@ describe('catalog module service-ops', () => {
         `${documentUrl}:19: scaling row names 'demo-ghost', which the Containers table does not list`,
       );
       // The service itself is not held back by its document's problems.
-      const demoService = await catalog.entity('component/default/demo-service');
-      expect(demoService.relations?.filter(r => r.type === 'hasPart')).toHaveLength(3);
+      const demoService = await catalog.entity(
+        'component/default/demo-service',
+      );
+      expect(
+        demoService.relations?.filter(r => r.type === 'hasPart'),
+      ).toHaveLength(3);
     } finally {
       await catalog.stop();
     }
   });
 
   it('refuses to read files outside serviceOps.localFiles.allow', async () => {
-    const outside = path.join(repo, 'docs/services/content-service/DEPLOYMENT_TOPOLOGY.md');
+    const outside = path.join(
+      repo,
+      'docs/services/content-service/DEPLOYMENT_TOPOLOGY.md',
+    );
     mockDir.setContent({
       'catalog.yaml': [
         'apiVersion: backstage.io/v1alpha1',
@@ -199,15 +236,23 @@ describe('catalog module service-ops', () => {
         'spec: { type: service, owner: team-a, lifecycle: experimental }',
       ].join('\n'),
     });
-    const catalog = await startCatalog([mockDir.resolve('catalog.yaml')], [mockDir.resolve('docs')]);
+    const catalog = await startCatalog(
+      [mockDir.resolve('catalog.yaml')],
+      [mockDir.resolve('docs')],
+    );
     try {
-      const message = await catalog.waitFor(async () =>
-        catalog.errors.find(e => e.entity === 'component:default/sneaky-service')?.message,
+      const message = await catalog.waitFor(
+        async () =>
+          catalog.errors.find(
+            e => e.entity === 'component:default/sneaky-service',
+          )?.message,
       );
       expect(message).toBe(
         `service-ops.io/topology-document points at file://${outside}, which could not be read: reading ${outside} is not allowed; it is outside serviceOps.localFiles.allow`,
       );
-      const res = await catalog.get('/api/catalog/entities/by-name/component/default/content-api');
+      const res = await catalog.get(
+        '/api/catalog/entities/by-name/component/default/content-api',
+      );
       expect(res.status).toBe(404);
     } finally {
       await catalog.stop();

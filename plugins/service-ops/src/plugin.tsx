@@ -11,7 +11,9 @@ export const declaredDeploymentEntityCard = EntityCardBlueprint.make({
   params: {
     filter: entity => readDeclaredContainer(entity).kind !== 'none',
     loader: () =>
-      import('./components/DeclaredDeploymentCard').then(m => <m.DeclaredDeploymentCard />),
+      import('./components/DeclaredDeploymentCard').then(m => (
+        <m.DeclaredDeploymentCard />
+      )),
   },
 });
 
@@ -24,7 +26,9 @@ export const declaredContainersEntityCard = EntityCardBlueprint.make({
       entity.kind === 'Component' &&
       !!entity.metadata.annotations?.[ANNOTATION_TOPOLOGY_DOCUMENT],
     loader: () =>
-      import('./components/DeclaredContainersCard').then(m => <m.DeclaredContainersCard />),
+      import('./components/DeclaredContainersCard').then(m => (
+        <m.DeclaredContainersCard />
+      )),
   },
 });
 

@@ -1,5 +1,8 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { BackstageCredentials, BackstageUserPrincipal } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   catalogEntityDeletePermission,
@@ -19,8 +22,12 @@ const policy = new ServiceOpsPermissionPolicy({
   platformGroups: ['group:default/platform-oncall'],
   userInfo: {
     async getUserInfo(credentials: BackstageCredentials) {
-      const ref = (credentials.principal as BackstageUserPrincipal).userEntityRef;
-      return { userEntityRef: ref, ownershipEntityRefs: [ref, ...(memberships[ref] ?? [])] };
+      const ref = (credentials.principal as BackstageUserPrincipal)
+        .userEntityRef;
+      return {
+        userEntityRef: ref,
+        ownershipEntityRefs: [ref, ...(memberships[ref] ?? [])],
+      };
     },
   },
 });
@@ -36,7 +43,10 @@ const as = (userEntityRef: string) => {
 describe('ServiceOpsPermissionPolicy', () => {
   it('lets everyone signed in read the catalog', async () => {
     await expect(
-      policy.handle({ permission: catalogEntityReadPermission }, as('user:default/dana.author')),
+      policy.handle(
+        { permission: catalogEntityReadPermission },
+        as('user:default/dana.author'),
+      ),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
   });
 
@@ -52,7 +62,9 @@ describe('ServiceOpsPermissionPolicy', () => {
       conditions: {
         rule: 'IS_ENTITY_OWNER',
         resourceType: 'catalog-entity',
-        params: { claims: ['user:default/dana.author', 'group:default/authoring-team'] },
+        params: {
+          claims: ['user:default/dana.author', 'group:default/authoring-team'],
+        },
       },
     });
     const refresh = await policy.handle(
@@ -67,13 +79,22 @@ describe('ServiceOpsPermissionPolicy', () => {
 
   it('keeps catalog locations for the platform on-call group', async () => {
     await expect(
-      policy.handle({ permission: catalogLocationCreatePermission }, as('user:default/dana.author')),
+      policy.handle(
+        { permission: catalogLocationCreatePermission },
+        as('user:default/dana.author'),
+      ),
     ).resolves.toEqual({ result: AuthorizeResult.DENY });
     await expect(
-      policy.handle({ permission: catalogLocationCreatePermission }, as('user:default/sam.oncall')),
+      policy.handle(
+        { permission: catalogLocationCreatePermission },
+        as('user:default/sam.oncall'),
+      ),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
     await expect(
-      policy.handle({ permission: catalogEntityDeletePermission }, as('user:default/sam.oncall')),
+      policy.handle(
+        { permission: catalogEntityDeletePermission },
+        as('user:default/sam.oncall'),
+      ),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
   });
 

@@ -35,24 +35,34 @@ export const DEFAULT_PLATFORM_GROUPS = ['group:default/platform-oncall'];
  *   platform groups only; anything else that is not a read is denied.
  */
 export class ServiceOpsPermissionPolicy implements PermissionPolicy {
-  static fromConfig(config: RootConfigService, options: { userInfo: UserInfoService }) {
+  static fromConfig(
+    config: RootConfigService,
+    options: { userInfo: UserInfoService },
+  ) {
     return new ServiceOpsPermissionPolicy({
       userInfo: options.userInfo,
       platformGroups:
-        config.getOptionalStringArray('serviceOps.permissions.platformGroups') ??
-        DEFAULT_PLATFORM_GROUPS,
+        config.getOptionalStringArray(
+          'serviceOps.permissions.platformGroups',
+        ) ?? DEFAULT_PLATFORM_GROUPS,
     });
   }
 
   private readonly userInfo: UserInfoService;
   private readonly platformGroups: Set<string>;
 
-  constructor(options: { userInfo: UserInfoService; platformGroups: string[] }) {
+  constructor(options: {
+    userInfo: UserInfoService;
+    platformGroups: string[];
+  }) {
     this.userInfo = options.userInfo;
     this.platformGroups = new Set(options.platformGroups);
   }
 
-  async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
     const { permission } = request;
     const ownership = user
       ? (await this.userInfo.getUserInfo(user.credentials)).ownershipEntityRefs

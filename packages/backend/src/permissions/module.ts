@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { ServiceOpsPermissionPolicy } from './ServiceOpsPermissionPolicy';
 
@@ -14,7 +17,9 @@ export const permissionModuleServiceOpsPolicy = createBackendModule({
         userInfo: coreServices.userInfo,
       },
       async init({ policy, config, userInfo }) {
-        policy.setPolicy(ServiceOpsPermissionPolicy.fromConfig(config, { userInfo }));
+        policy.setPolicy(
+          ServiceOpsPermissionPolicy.fromConfig(config, { userInfo }),
+        );
       },
     });
   },

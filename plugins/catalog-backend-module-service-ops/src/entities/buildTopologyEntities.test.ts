@@ -14,24 +14,40 @@ function service(name: string): Entity {
     kind: 'Component',
     metadata: {
       name,
-      annotations: { 'backstage.io/kubernetes-namespace': name.replace('-service', '') },
+      annotations: {
+        'backstage.io/kubernetes-namespace': name.replace('-service', ''),
+      },
     },
-    spec: { type: 'service', owner: 'group:default/authoring-team', lifecycle: 'production', system: 'learning-platform' },
+    spec: {
+      type: 'service',
+      owner: 'group:default/authoring-team',
+      lifecycle: 'production',
+      system: 'learning-platform',
+    },
   };
 }
 
 function build(file: string, name: string) {
   return buildTopologyEntities({
     service: service(name),
-    document: parseTopologyDocument(fs.readFileSync(path.join(repo, file), 'utf8')),
+    document: parseTopologyDocument(
+      fs.readFileSync(path.join(repo, file), 'utf8'),
+    ),
     documentUrl: url,
     sharedResources: { NATS: 'resource:default/nats-jetstream' },
   });
 }
 
-const authoring = build('docs/services/authoring-service/12-DEPLOYMENT_TOPOLOGY.md', 'authoring-service');
-const content = build('docs/services/content-service/DEPLOYMENT_TOPOLOGY.md', 'content-service');
-const byName = (entities: Entity[], name: string) => entities.find(e => e.metadata.name === name)!;
+const authoring = build(
+  'docs/services/authoring-service/12-DEPLOYMENT_TOPOLOGY.md',
+  'authoring-service',
+);
+const content = build(
+  'docs/services/content-service/DEPLOYMENT_TOPOLOGY.md',
+  'content-service',
+);
+const byName = (entities: Entity[], name: string) =>
+  entities.find(e => e.metadata.name === name)!;
 
 describe('buildTopologyEntities', () => {
   it('emits one Component per container, subcomponentOf the service, with inherited ownership', () => {
@@ -49,7 +65,9 @@ describe('buildTopologyEntities', () => {
       lifecycle: 'production',
       system: 'learning-platform',
     });
-    expect(api.metadata.description).toBe('REST API for drafts, modules, lessons, blocks');
+    expect(api.metadata.description).toBe(
+      'REST API for drafts, modules, lessons, blocks',
+    );
     expect(api.metadata.annotations).toMatchObject({
       'backstage.io/kubernetes-id': 'authoring-api',
       'backstage.io/kubernetes-namespace': 'authoring',
@@ -63,11 +81,16 @@ describe('buildTopologyEntities', () => {
       scaling: {
         min: 2,
         max: 20,
-        triggers: [{ metric: 'active-ws-connections', threshold: 500, basis: 'perPod' }],
+        triggers: [
+          { metric: 'active-ws-connections', threshold: 500, basis: 'perPod' },
+        ],
         source: `${url}#L17`,
       },
       resources: {
-        cpu: { request: { text: '500m', value: 0.5 }, limit: { text: '2000m', value: 2 } },
+        cpu: {
+          request: { text: '500m', value: 0.5 },
+          limit: { text: '2000m', value: 2 },
+        },
         memory: { request: { text: '1Gi' }, limit: { text: '4Gi' } },
         note: 'Yjs docs in memory',
       },
@@ -78,24 +101,28 @@ describe('buildTopologyEntities', () => {
   });
 
   it('turns diagram edges into container dependencies on stores, neighbours and NATS', () => {
-    expect(byName(authoring.entities, 'authoring-api').spec?.dependsOn).toEqual([
-      'resource:default/authoring-service-postgres-pgbouncer',
-      'resource:default/authoring-service-redis',
-      'component:default/ai-gateway',
-      'component:default/media-service',
-      'resource:default/nats-jetstream',
-    ]);
-    expect(byName(authoring.entities, 'authoring-collab').spec?.dependsOn).toEqual([
-      'resource:default/authoring-service-redis',
-    ]);
-    expect(byName(content.entities, 'content-bundler').spec?.dependsOn).toEqual([
-      'resource:default/nats-jetstream',
-      'resource:default/content-service-s3-hot',
-      'resource:default/content-service-kms',
-    ]);
-    expect(byName(content.entities, 'content-outbox-relay').spec?.dependsOn).toEqual([
-      'resource:default/content-service-postgres',
-    ]);
+    expect(byName(authoring.entities, 'authoring-api').spec?.dependsOn).toEqual(
+      [
+        'resource:default/authoring-service-postgres-pgbouncer',
+        'resource:default/authoring-service-redis',
+        'component:default/ai-gateway',
+        'component:default/media-service',
+        'resource:default/nats-jetstream',
+      ],
+    );
+    expect(
+      byName(authoring.entities, 'authoring-collab').spec?.dependsOn,
+    ).toEqual(['resource:default/authoring-service-redis']);
+    expect(byName(content.entities, 'content-bundler').spec?.dependsOn).toEqual(
+      [
+        'resource:default/nats-jetstream',
+        'resource:default/content-service-s3-hot',
+        'resource:default/content-service-kms',
+      ],
+    );
+    expect(
+      byName(content.entities, 'content-outbox-relay').spec?.dependsOn,
+    ).toEqual(['resource:default/content-service-postgres']);
   });
 
   it('emits a Resource per store and the service depends on them and on its egress', () => {
@@ -119,28 +146,42 @@ describe('buildTopologyEntities', () => {
       'resource:default/authoring-service-cdn',
       'resource:default/nats-jetstream',
     ]);
-    expect(content.serviceDependsOn).toContain('component:default/authoring-service');
-    expect(content.serviceDependsOn).toContain('component:default/sync-service');
-    expect(content.serviceDependsOn).not.toContain('component:default/content-api');
+    expect(content.serviceDependsOn).toContain(
+      'component:default/authoring-service',
+    );
+    expect(content.serviceDependsOn).toContain(
+      'component:default/sync-service',
+    );
+    expect(content.serviceDependsOn).not.toContain(
+      'component:default/content-api',
+    );
   });
 
   it('emits a Location for the document, with its problems when there are any', () => {
-    const location = byName(authoring.entities, 'authoring-service-topology-document');
-    expect(location.spec).toEqual({ type: 'service-ops-topology', target: url });
+    const location = byName(
+      authoring.entities,
+      'authoring-service-topology-document',
+    );
+    expect(location.spec).toEqual({
+      type: 'service-ops-topology',
+      target: url,
+    });
     expect(location.metadata.annotations).toEqual({});
 
     const broken = buildTopologyEntities({
       service: service('demo-service'),
       document: parseTopologyDocument(
-        fs.readFileSync(path.join(__dirname, '../__fixtures__/variant-and-malformed.md'), 'utf8'),
+        fs.readFileSync(
+          path.join(__dirname, '../__fixtures__/variant-and-malformed.md'),
+          'utf8',
+        ),
       ),
       documentUrl: url,
       sharedResources: {},
     });
     const problems = JSON.parse(
-      byName(broken.entities, 'demo-service-topology-document').metadata.annotations![
-        ANNOTATION_TOPOLOGY_PROBLEMS
-      ],
+      byName(broken.entities, 'demo-service-topology-document').metadata
+        .annotations![ANNOTATION_TOPOLOGY_PROBLEMS],
     );
     expect(problems).toHaveLength(6);
     expect(problems[0]).toBe(
@@ -151,10 +192,10 @@ describe('buildTopologyEntities', () => {
       `${url}:17: scaling of 'demo-ws': min 5 is above max 3`,
       `${url}:26: resources of 'demo-ws': 'lots' is not a Kubernetes quantity (expected e.g. 500m, 2, 512Mi, 1.5Gi)`,
     ]);
-    expect(broken.entities.filter(e => e.kind === 'Component').map(e => e.metadata.name)).toEqual([
-      'demo-api',
-      'demo-ws',
-      'demo-worker',
-    ]);
+    expect(
+      broken.entities
+        .filter(e => e.kind === 'Component')
+        .map(e => e.metadata.name),
+    ).toEqual(['demo-api', 'demo-ws', 'demo-worker']);
   });
 });

@@ -76,10 +76,14 @@ export function buildTopologyEntities(
     lifecycle: spec.lifecycle as string,
     ...(spec.system ? { system: spec.system as string } : {}),
   };
-  const kubernetesNamespace = service.metadata.annotations?.[KUBERNETES_NAMESPACE];
+  const kubernetesNamespace =
+    service.metadata.annotations?.[KUBERNETES_NAMESPACE];
   const source = (line: number) => `${documentUrl}#L${line}`;
   const shared = new Map(
-    Object.entries(options.sharedResources).map(([k, v]) => [k.toLowerCase(), v]),
+    Object.entries(options.sharedResources).map(([k, v]) => [
+      k.toLowerCase(),
+      v,
+    ]),
   );
   const containers = new Set(document.containers.map(c => c.name));
   const egress = new Set(document.meshEgress.map(e => e.target));
@@ -100,7 +104,9 @@ export function buildTopologyEntities(
     }
     // Neighbour services: as named in the egress, with or without a `-service` suffix.
     const candidates = [name, name.replace(/-service$/, ''), `${name}-service`];
-    const neighbour = candidates.find(c => egress.has(c) && /^[a-z0-9-]+$/.test(c));
+    const neighbour = candidates.find(
+      c => egress.has(c) && /^[a-z0-9-]+$/.test(c),
+    );
     if (neighbour && neighbour !== serviceName) {
       return `component:${namespace}/${neighbour}`;
     }
@@ -113,12 +119,16 @@ export function buildTopologyEntities(
   const describe = (problem: DocumentProblem) =>
     `${documentUrl}:${problem.line}: ${problem.message}`;
   const problemsOf = (container: string) =>
-    document.problems.filter(p => p.message.includes(`'${container}'`)).map(describe);
+    document.problems
+      .filter(p => p.message.includes(`'${container}'`))
+      .map(describe);
 
   const entities: Entity[] = [];
   for (const container of document.containers) {
     const scaling = document.scaling.find(s => s.container === container.name);
-    const resources = document.resources.find(r => r.container === container.name);
+    const resources = document.resources.find(
+      r => r.container === container.name,
+    );
     // A container depends on what it sends to, and on the stores and buses it reads
     // from (an edge from a Resource into the container); callers are not dependencies.
     const dependsOn = unique(
@@ -126,14 +136,21 @@ export function buildTopologyEntities(
         if (edge.from === container.name) return [resolve(edge.to)];
         if (edge.to !== container.name) return [];
         const from = resolve(edge.from);
-        return edge.bidirectional || from?.startsWith('resource:') ? [from] : [];
+        return edge.bidirectional || from?.startsWith('resource:')
+          ? [from]
+          : [];
       }),
-    ).filter((ref): ref is string => !!ref && ref !== `component:${namespace}/${container.name}`);
+    ).filter(
+      (ref): ref is string =>
+        !!ref && ref !== `component:${namespace}/${container.name}`,
+    );
     const problems = problemsOf(container.name);
     const annotations: Record<string, string> = {
       [KUBERNETES_ID]: container.name,
       [ANNOTATION_TOPOLOGY_SOURCE]: source(container.line),
-      ...(kubernetesNamespace ? { [KUBERNETES_NAMESPACE]: kubernetesNamespace } : {}),
+      ...(kubernetesNamespace
+        ? { [KUBERNETES_NAMESPACE]: kubernetesNamespace }
+        : {}),
     };
     const entity: ComponentEntity = {
       apiVersion: 'backstage.io/v1alpha1',
@@ -182,7 +199,10 @@ export function buildTopologyEntities(
   }
 
   for (const store of document.stores) {
-    const description = [store.description, store.retention && `Retention: ${store.retention}.`]
+    const description = [
+      store.description,
+      store.retention && `Retention: ${store.retention}.`,
+    ]
       .filter(Boolean)
       .join('. ')
       .replace(/\.\./g, '.');
@@ -234,7 +254,11 @@ export function buildTopologyEntities(
       namespace,
       description: `Deployment-topology document of ${serviceName}`,
       annotations: document.problems.length
-        ? { [ANNOTATION_TOPOLOGY_PROBLEMS]: JSON.stringify(document.problems.map(describe)) }
+        ? {
+            [ANNOTATION_TOPOLOGY_PROBLEMS]: JSON.stringify(
+              document.problems.map(describe),
+            ),
+          }
         : {},
     },
     spec: { type: TOPOLOGY_LOCATION_TYPE, target: documentUrl },

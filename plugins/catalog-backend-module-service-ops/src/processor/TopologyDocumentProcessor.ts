@@ -7,7 +7,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Entity, LocationEntityV1alpha1 } from '@backstage/catalog-model';
 import { isError, NotModifiedError } from '@backstage/errors';
-import { ScmIntegrationRegistry, ScmIntegrations } from '@backstage/integration';
+import {
+  ScmIntegrationRegistry,
+  ScmIntegrations,
+} from '@backstage/integration';
 import {
   CatalogProcessor,
   CatalogProcessorCache,
@@ -22,7 +25,10 @@ import {
 import { buildTopologyEntities } from '../entities/buildTopologyEntities';
 import { parseTopologyDocument } from '../topology/parseTopologyDocument';
 
-type LocationSpec = LocationEntityV1alpha1['spec'] & { target: string; type: string };
+type LocationSpec = LocationEntityV1alpha1['spec'] & {
+  target: string;
+  type: string;
+};
 
 /** Platform-wide entities that the documents name without owning them. */
 export const DEFAULT_SHARED_RESOURCES: Record<string, string> = {
@@ -51,9 +57,13 @@ export class TopologyDocumentProcessor implements CatalogProcessor {
     config: RootConfigService,
     options: { reader: UrlReaderService; logger: LoggerService },
   ): TopologyDocumentProcessor {
-    const configured = config.getOptionalConfig('serviceOps.topology.sharedResources');
+    const configured = config.getOptionalConfig(
+      'serviceOps.topology.sharedResources',
+    );
     const sharedResources = configured
-      ? Object.fromEntries(configured.keys().map(k => [k, configured.getString(k)]))
+      ? Object.fromEntries(
+          configured.keys().map(k => [k, configured.getString(k)]),
+        )
       : DEFAULT_SHARED_RESOURCES;
     return new TopologyDocumentProcessor({
       reader: options.reader,
@@ -96,13 +106,15 @@ export class TopologyDocumentProcessor implements CatalogProcessor {
     _originLocation: LocationSpec,
     cache: CatalogProcessorCache,
   ): Promise<Entity> {
-    const problems = entity.metadata.annotations?.[ANNOTATION_TOPOLOGY_PROBLEMS];
+    const problems =
+      entity.metadata.annotations?.[ANNOTATION_TOPOLOGY_PROBLEMS];
     if (entity.kind === 'Location' && problems) {
       for (const message of JSON.parse(problems) as string[]) {
         emit(processingResult.inputError(location, message));
       }
     }
-    const reference = entity.metadata.annotations?.[ANNOTATION_TOPOLOGY_DOCUMENT];
+    const reference =
+      entity.metadata.annotations?.[ANNOTATION_TOPOLOGY_DOCUMENT];
     if (entity.kind !== 'Component' || !reference) {
       return entity;
     }
@@ -135,7 +147,9 @@ export class TopologyDocumentProcessor implements CatalogProcessor {
     }
 
     const spec = (entity.spec ?? {}) as Record<string, unknown>;
-    const declared = Array.isArray(spec.dependsOn) ? (spec.dependsOn as string[]) : [];
+    const declared = Array.isArray(spec.dependsOn)
+      ? (spec.dependsOn as string[])
+      : [];
     return {
       ...entity,
       spec: {
@@ -146,7 +160,10 @@ export class TopologyDocumentProcessor implements CatalogProcessor {
   }
 
   /** The annotation may be an absolute URL or a path relative to the entity's own file. */
-  private resolveDocumentUrl(reference: string, location: LocationSpec): string {
+  private resolveDocumentUrl(
+    reference: string,
+    location: LocationSpec,
+  ): string {
     const target = reference.replace(/^(url|file):(?!\/\/)/, '');
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return target;
     if (location.type === 'file') {

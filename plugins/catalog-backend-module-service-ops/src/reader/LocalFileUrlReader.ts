@@ -17,7 +17,12 @@ import {
   ReadTreeResponseFactory,
   ReadUrlResponseFactory,
 } from '@backstage/backend-defaults/urlReader';
-import { InputError, NotAllowedError, NotFoundError, NotModifiedError } from '@backstage/errors';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  NotModifiedError,
+} from '@backstage/errors';
 
 /**
  * Reads `file:` URLs below a configured list of directories, so that documents kept
@@ -29,7 +34,8 @@ import { InputError, NotAllowedError, NotFoundError, NotModifiedError } from '@b
  */
 export class LocalFileUrlReader implements UrlReaderService {
   static factory: ReaderFactory = ({ config, treeResponseFactory }) => {
-    const allow = config.getOptionalStringArray('serviceOps.localFiles.allow') ?? [];
+    const allow =
+      config.getOptionalStringArray('serviceOps.localFiles.allow') ?? [];
     if (allow.length === 0) return [];
     const reader = new LocalFileUrlReader({
       roots: allow.map(dir => resolve(dir)),
@@ -41,7 +47,10 @@ export class LocalFileUrlReader implements UrlReaderService {
   private readonly roots: string[];
   private readonly treeResponseFactory: ReadTreeResponseFactory;
 
-  constructor(options: { roots: string[]; treeResponseFactory: ReadTreeResponseFactory }) {
+  constructor(options: {
+    roots: string[];
+    treeResponseFactory: ReadTreeResponseFactory;
+  }) {
     this.roots = options.roots;
     this.treeResponseFactory = options.treeResponseFactory;
   }
@@ -51,7 +60,9 @@ export class LocalFileUrlReader implements UrlReaderService {
     try {
       path = fileURLToPath(url);
     } catch (error) {
-      throw new InputError(`'${url}' is not a file URL: ${(error as Error).message}`);
+      throw new InputError(
+        `'${url}' is not a file URL: ${(error as Error).message}`,
+      );
     }
     const allowed = this.roots.some(root => {
       const rel = relative(root, path);
@@ -104,16 +115,24 @@ export class LocalFileUrlReader implements UrlReaderService {
     const root = this.pathOf(url);
     const info = await LocalFileUrlReader.statOf(root);
     if (!info.isDirectory()) throw new InputError(`${root} is not a directory`);
-    const entries = await readdir(root, { recursive: true, withFileTypes: true });
+    const entries = await readdir(root, {
+      recursive: true,
+      withFileTypes: true,
+    });
     const files = [];
     const hash = createHash('sha256');
     for (const entry of entries.filter(e => e.isFile())) {
       const full = resolve(entry.parentPath, entry.name);
       const fileInfo = await stat(full);
       const rel = relative(root, full);
-      if (options?.filter && !options.filter(rel, { size: fileInfo.size })) continue;
+      if (options?.filter && !options.filter(rel, { size: fileInfo.size }))
+        continue;
       hash.update(`${rel}:${fileInfo.size}:${fileInfo.mtimeMs};`);
-      files.push({ path: rel, data: createReadStream(full), lastModifiedAt: fileInfo.mtime });
+      files.push({
+        path: rel,
+        data: createReadStream(full),
+        lastModifiedAt: fileInfo.mtime,
+      });
     }
     const etag = hash.digest('hex').slice(0, 16);
     if (options?.etag === etag) {
@@ -136,7 +155,13 @@ export class LocalFileUrlReader implements UrlReaderService {
       const response = await this.readUrl(url, { etag: options?.etag });
       return {
         etag: response.etag ?? '',
-        files: [{ url, content: response.buffer, lastModifiedAt: response.lastModifiedAt }],
+        files: [
+          {
+            url,
+            content: response.buffer,
+            lastModifiedAt: response.lastModifiedAt,
+          },
+        ],
       };
     } catch (error) {
       if (error instanceof NotFoundError) return { etag: '', files: [] };

@@ -2,7 +2,10 @@ import { parseDiagram, labelNames } from './parseDiagram';
 
 const edges = (text: string) =>
   parseDiagram(text, 1).map(
-    e => `${e.from} -> ${e.to}${e.via ? ` via ${e.via}` : ''}${e.bidirectional ? ' (both)' : ''}`,
+    e =>
+      `${e.from} -> ${e.to}${e.via ? ` via ${e.via}` : ''}${
+        e.bidirectional ? ' (both)' : ''
+      }`,
   );
 
 describe('parseDiagram', () => {
@@ -15,24 +18,20 @@ describe('parseDiagram', () => {
   });
 
   it('fans out a tree of ├─▶ and └─▶ branches from the node above', () => {
-    const diagram = [
-      'api',
-      ' │',
-      ' ├─▶ Postgres (drafts)',
-      ' └─▶ Redis',
-    ].join('\n');
+    const diagram = ['api', ' │', ' ├─▶ Postgres (drafts)', ' └─▶ Redis'].join(
+      '\n',
+    );
     expect(edges(diagram)).toEqual(['api -> Postgres', 'api -> Redis']);
   });
 
   it('reads arrows pointing left and up, and lines with heads at both ends', () => {
-    const diagram = [
-      'relay ◀─── api',
-      '  ▲',
-      '  │',
-      '  ▼',
-      'Postgres',
-    ].join('\n');
-    expect(edges(diagram)).toEqual(['api -> relay', 'relay -> Postgres (both)']);
+    const diagram = ['relay ◀─── api', '  ▲', '  │', '  ▼', 'Postgres'].join(
+      '\n',
+    );
+    expect(edges(diagram)).toEqual([
+      'api -> relay',
+      'relay -> Postgres (both)',
+    ]);
   });
 
   it('joins branches of a bus into one net and splits "A + B" labels', () => {
@@ -43,12 +42,21 @@ describe('parseDiagram', () => {
       '         ▼',
       '      S3 (x) + KMS',
     ].join('\n');
-    expect(edges(diagram)).toEqual(['NATS -> worker', 'NATS -> S3', 'NATS -> KMS']);
+    expect(edges(diagram)).toEqual([
+      'NATS -> worker',
+      'NATS -> S3',
+      'NATS -> KMS',
+    ]);
   });
 
   it('reports the document line of each edge target', () => {
     const [edge] = parseDiagram('a\n│\n▼\nb', 40);
-    expect(edge).toEqual({ from: 'a', to: 'b', bidirectional: false, line: 43 });
+    expect(edge).toEqual({
+      from: 'a',
+      to: 'b',
+      bidirectional: false,
+      line: 43,
+    });
   });
 
   it('returns no edges for text without connectors', () => {
@@ -56,7 +64,9 @@ describe('parseDiagram', () => {
   });
 
   it('labelNames drops notes and splits compound labels', () => {
-    expect(labelNames('authoring-collab (2–20, sticky)')).toEqual(['authoring-collab']);
+    expect(labelNames('authoring-collab (2–20, sticky)')).toEqual([
+      'authoring-collab',
+    ]);
     expect(labelNames('S3 (bundles) + KMS')).toEqual(['S3', 'KMS']);
     expect(labelNames('NATS (outbox → publish saga)')).toEqual(['NATS']);
   });

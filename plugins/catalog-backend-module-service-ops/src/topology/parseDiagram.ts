@@ -239,8 +239,9 @@ export function parseDiagram(text: string, firstLine: number): DiagramEdge[] {
   };
 
   for (const [net, ends] of byNet) {
-    const unique = (list: Attachment[]) =>
-      [...new Map(list.map(a => [a.label.id, a.label])).values()];
+    const unique = (list: Attachment[]) => [
+      ...new Map(list.map(a => [a.label.id, a.label])).values(),
+    ];
     const sources = unique(ends.filter(a => !a.head));
     const targets = unique(ends.filter(a => a.head));
     if (sources.length > 0 && targets.length > 0) {

@@ -20,13 +20,18 @@ describe('parseQuantity', () => {
   });
 
   it('keeps the text as written, trimmed', () => {
-    expect(parseQuantity(' 1.5Gi ')).toEqual({ text: '1.5Gi', value: 1610612736 });
+    expect(parseQuantity(' 1.5Gi ')).toEqual({
+      text: '1.5Gi',
+      value: 1610612736,
+    });
   });
 
   it.each(['', 'lots', '1.5 Gi', '2 cores', 'Gi', '1Gb', '1..5Gi'])(
     'rejects %p with a message naming the text',
     text => {
-      expect(() => parseQuantity(text)).toThrow(`'${text}' is not a Kubernetes quantity`);
+      expect(() => parseQuantity(text)).toThrow(
+        `'${text}' is not a Kubernetes quantity`,
+      );
     },
   );
 });

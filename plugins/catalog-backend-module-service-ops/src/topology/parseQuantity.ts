@@ -7,7 +7,8 @@ import { Quantity } from './types';
 // The packages that parse quantities in JavaScript were tried and rejected: the
 // client-node `quantityToScalar` throws on fractional binary values ("1.5Gi",
 // it uses BigInt) and `kubernetes-resource-parser` reads "1.5Gi" as 1 byte.
-const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|[mkMGTPE]|[eE][+-]?\d+)?$/;
+const QUANTITY =
+  /^([+-]?(?:\d+\.?\d*|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|[mkMGTPE]|[eE][+-]?\d+)?$/;
 
 const MULTIPLIERS: Record<string, number> = {
   '': 1,

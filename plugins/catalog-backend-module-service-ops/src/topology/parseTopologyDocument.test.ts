@@ -7,9 +7,14 @@ const read = (file: string) => fs.readFileSync(path.join(repo, file), 'utf8');
 const authoring = parseTopologyDocument(
   read('docs/services/authoring-service/12-DEPLOYMENT_TOPOLOGY.md'),
 );
-const content = parseTopologyDocument(read('docs/services/content-service/DEPLOYMENT_TOPOLOGY.md'));
+const content = parseTopologyDocument(
+  read('docs/services/content-service/DEPLOYMENT_TOPOLOGY.md'),
+);
 const variant = parseTopologyDocument(
-  fs.readFileSync(path.join(__dirname, '../__fixtures__/variant-and-malformed.md'), 'utf8'),
+  fs.readFileSync(
+    path.join(__dirname, '../__fixtures__/variant-and-malformed.md'),
+    'utf8',
+  ),
 );
 
 describe('parseTopologyDocument on authoring-service', () => {
@@ -21,7 +26,9 @@ describe('parseTopologyDocument on authoring-service', () => {
       ['authoring-worker', 'worker', 9],
       ['authoring-ai-worker', 'worker', 10],
     ]);
-    expect(authoring.containers[1].purpose).toBe('WebSocket Yjs awareness server (M5)');
+    expect(authoring.containers[1].purpose).toBe(
+      'WebSocket Yjs awareness server (M5)',
+    );
   });
 
   it('reads "Scaling Rules" / "HPA Trigger" including the two-trigger row', () => {
@@ -40,7 +47,9 @@ describe('parseTopologyDocument on authoring-service', () => {
   });
 
   it('reads "Resource Requirements" / "Workload" with quantities and notes', () => {
-    const collab = authoring.resources.find(r => r.container === 'authoring-collab')!;
+    const collab = authoring.resources.find(
+      r => r.container === 'authoring-collab',
+    )!;
     expect(collab.cpu.request).toEqual({ text: '500m', value: 0.5 });
     expect(collab.cpu.limit).toEqual({ text: '2000m', value: 2 });
     expect(collab.memory.limit).toEqual({ text: '4Gi', value: 4 * 2 ** 30 });
@@ -62,8 +71,16 @@ describe('parseTopologyDocument on authoring-service', () => {
       'ai-gateway',
       'catalog-service',
     ]);
-    const fromApi = authoring.diagramEdges.filter(e => e.from === 'authoring-api').map(e => e.to);
-    expect(fromApi).toEqual(['Postgres', 'Redis', 'ai-gateway-service', 'media-service', 'NATS']);
+    const fromApi = authoring.diagramEdges
+      .filter(e => e.from === 'authoring-api')
+      .map(e => e.to);
+    expect(fromApi).toEqual([
+      'Postgres',
+      'Redis',
+      'ai-gateway-service',
+      'media-service',
+      'NATS',
+    ]);
     expect(authoring.diagramEdges).toContainEqual(
       expect.objectContaining({ from: 'authoring-collab', to: 'Redis' }),
     );
@@ -88,7 +105,9 @@ describe('parseTopologyDocument on content-service', () => {
       'content-outbox-relay',
     ]);
     expect(content.scaling).toHaveLength(6);
-    const bundler = content.scaling.find(s => s.container === 'content-bundler')!;
+    const bundler = content.scaling.find(
+      s => s.container === 'content-bundler',
+    )!;
     expect(bundler.triggers).toEqual([
       {
         metric: 'queue-depth',
@@ -102,9 +121,13 @@ describe('parseTopologyDocument on content-service', () => {
   });
 
   it('declares resources for five containers: the outbox relay has none in the document', () => {
-    expect(content.resources.map(r => r.container)).not.toContain('content-outbox-relay');
+    expect(content.resources.map(r => r.container)).not.toContain(
+      'content-outbox-relay',
+    );
     expect(content.resources).toHaveLength(5);
-    const builder = content.resources.find(r => r.container === 'content-builder')!;
+    const builder = content.resources.find(
+      r => r.container === 'content-builder',
+    )!;
     expect(builder.cpu.limit.value).toBe(4);
     expect(builder.memory.limit).toEqual({ text: '8Gi', value: 8 * 2 ** 30 });
     expect(builder.note).toBe('asset processing');
@@ -126,7 +149,10 @@ describe('parseTopologyDocument on content-service', () => {
       expect.objectContaining({ target: 'S3/R2', note: 'via VPC endpoint' }),
     );
     expect(content.meshEgress).toContainEqual(
-      expect.objectContaining({ target: 'ai-gateway', note: 'for AI assistant config generation' }),
+      expect.objectContaining({
+        target: 'ai-gateway',
+        note: 'for AI assistant config generation',
+      }),
     );
   });
 
@@ -172,7 +198,8 @@ describe('parseTopologyDocument on variants and malformed rows', () => {
       },
       {
         line: 19,
-        message: "scaling row names 'demo-ghost', which the Containers table does not list",
+        message:
+          "scaling row names 'demo-ghost', which the Containers table does not list",
       },
       {
         line: 26,
@@ -185,12 +212,19 @@ describe('parseTopologyDocument on variants and malformed rows', () => {
           "resources of 'demo-worker': '2000m / 500m' declares a request above its limit, which Kubernetes rejects",
       },
     ]);
-    expect(variant.containers.map(c => c.name)).toEqual(['demo-api', 'demo-ws', 'demo-worker']);
+    expect(variant.containers.map(c => c.name)).toEqual([
+      'demo-api',
+      'demo-ws',
+      'demo-worker',
+    ]);
     expect(variant.scaling.map(s => s.container)).toEqual(['demo-api']);
     expect(variant.resources).toEqual([
       expect.objectContaining({
         container: 'demo-api',
-        cpu: { request: { text: '250m', value: 0.25 }, limit: { text: '1', value: 1 } },
+        cpu: {
+          request: { text: '250m', value: 0.25 },
+          limit: { text: '1', value: 1 },
+        },
         memory: {
           request: { text: '256Mi', value: 256 * 2 ** 20 },
           limit: { text: '0.5Gi', value: 0.5 * 2 ** 30 },
@@ -211,7 +245,9 @@ describe('parseTopologyDocument on variants and malformed rows', () => {
   });
 
   it('reports a document without a Containers section', () => {
-    expect(parseTopologyDocument('# Nothing\n\n## Scaling\n\ntext\n').problems).toEqual([
+    expect(
+      parseTopologyDocument('# Nothing\n\n## Scaling\n\ntext\n').problems,
+    ).toEqual([
       { line: 1, message: "the document has no 'Containers' section" },
       { line: 3, message: "section 'Scaling' has no table" },
     ]);

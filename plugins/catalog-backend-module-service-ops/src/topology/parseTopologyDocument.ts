@@ -165,7 +165,10 @@ function column(headers: string[], pattern: RegExp): number {
 }
 
 /** `1Gi / 4Gi (Yjs docs in memory)` -> request, limit and note. */
-function parseRequestLimit(cell: string): { value: RequestLimit; note?: string } {
+function parseRequestLimit(cell: string): {
+  value: RequestLimit;
+  note?: string;
+} {
   const note = /\(([^)]*)\)\s*$/.exec(cell)?.[1]?.trim();
   const body = cell.replace(/\([^)]*\)\s*$/, '').trim();
   const parts = body.split('/').map(part => part.trim());
@@ -174,7 +177,10 @@ function parseRequestLimit(cell: string): { value: RequestLimit; note?: string }
       `'${cell}' is not '<request> / <limit>' (e.g. '500m / 2000m')`,
     );
   }
-  const value = { request: parseQuantity(parts[0]), limit: parseQuantity(parts[1]) };
+  const value = {
+    request: parseQuantity(parts[0]),
+    limit: parseQuantity(parts[1]),
+  };
   if (value.request.value > value.limit.value) {
     throw new Error(
       `'${cell}' declares a request above its limit, which Kubernetes rejects`,
@@ -246,13 +252,18 @@ export function parseTopologyDocument(source: string): TopologyDocument {
   const missingColumn = (table: Table, what: string) =>
     problems.push({
       line: table.line,
-      message: `the table has no ${what} column (columns: ${table.headers.join(', ')})`,
+      message: `the table has no ${what} column (columns: ${table.headers.join(
+        ', ',
+      )})`,
     });
 
   // Containers
   const containerTable = firstTable('containers');
   if (!find('containers').length) {
-    problems.push({ line: 1, message: "the document has no 'Containers' section" });
+    problems.push({
+      line: 1,
+      message: "the document has no 'Containers' section",
+    });
   }
   if (containerTable) {
     const name = column(containerTable.headers, /^(container|workload|name)$/);
@@ -286,7 +297,11 @@ export function parseTopologyDocument(source: string): TopologyDocument {
     }
   }
   const known = new Set(doc.containers.map(c => c.name));
-  const checkContainer = (containerName: string, line: number, table: string) => {
+  const checkContainer = (
+    containerName: string,
+    line: number,
+    table: string,
+  ) => {
     if (known.has(containerName)) return true;
     problems.push({
       line,
@@ -331,7 +346,9 @@ export function parseTopologyDocument(source: string): TopologyDocument {
         } catch (error) {
           problems.push({
             line: row.line,
-            message: `scaling of '${containerName}': ${(error as Error).message}`,
+            message: `scaling of '${containerName}': ${
+              (error as Error).message
+            }`,
           });
         }
       }
@@ -353,7 +370,9 @@ export function parseTopologyDocument(source: string): TopologyDocument {
         try {
           const cpuValue = parseRequestLimit(row.cells[cpu] ?? '');
           const memoryValue = parseRequestLimit(row.cells[memory] ?? '');
-          const note = [cpuValue.note, memoryValue.note].filter(Boolean).join('; ');
+          const note = [cpuValue.note, memoryValue.note]
+            .filter(Boolean)
+            .join('; ');
           doc.resources.push({
             container: containerName,
             cpu: cpuValue.value,
@@ -364,7 +383,9 @@ export function parseTopologyDocument(source: string): TopologyDocument {
         } catch (error) {
           problems.push({
             line: row.line,
-            message: `resources of '${containerName}': ${(error as Error).message}`,
+            message: `resources of '${containerName}': ${
+              (error as Error).message
+            }`,
           });
         }
       }
@@ -374,7 +395,10 @@ export function parseTopologyDocument(source: string): TopologyDocument {
   // Stores: the storage table, plus CDN and KMS when they have sections of their own.
   const addStore = (store: StoreRow) => {
     if (doc.stores.some(s => s.key === store.key)) {
-      problems.push({ line: store.line, message: `store '${store.label}' is listed twice` });
+      problems.push({
+        line: store.line,
+        message: `store '${store.label}' is listed twice`,
+      });
       return;
     }
     doc.stores.push(store);
@@ -382,7 +406,10 @@ export function parseTopologyDocument(source: string): TopologyDocument {
   const storageTable = firstTable('storage');
   if (storageTable) {
     const name = column(storageTable.headers, /^(layer|tier|store|name)$/);
-    const contents = column(storageTable.headers, /contents|purpose|description/);
+    const contents = column(
+      storageTable.headers,
+      /contents|purpose|description/,
+    );
     const retention = column(storageTable.headers, /ttl|retention/);
     if (name < 0) missingColumn(storageTable, "'Layer' or 'Tier'");
     else {
@@ -436,8 +463,12 @@ export function parseTopologyDocument(source: string): TopologyDocument {
           .replace(/\s+via\s+.*$/i, '')
           .trim();
         const egress: EgressRow = { target: name, line: bullet.line };
-        const via = /\s+via\s+(.*)$/i.exec(target.replace(/\([^)]*\)/g, ''))?.[1];
-        const fullNote = [note, via && `via ${via.trim()}`].filter(Boolean).join('; ');
+        const via = /\s+via\s+(.*)$/i.exec(
+          target.replace(/\([^)]*\)/g, ''),
+        )?.[1];
+        const fullNote = [note, via && `via ${via.trim()}`]
+          .filter(Boolean)
+          .join('; ');
         if (fullNote) egress.note = fullNote;
         doc.meshEgress.push(egress);
       }
@@ -447,7 +478,9 @@ export function parseTopologyDocument(source: string): TopologyDocument {
   // Diagram
   for (const section of find('diagram')) {
     for (const fence of section.fences) {
-      doc.diagramEdges.push(...parseDiagram(fence.text.replace(/\n$/, ''), fence.firstLine));
+      doc.diagramEdges.push(
+        ...parseDiagram(fence.text.replace(/\n$/, ''), fence.firstLine),
+      );
     }
   }
 

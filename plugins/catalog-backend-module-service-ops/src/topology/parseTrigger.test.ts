@@ -3,13 +3,25 @@ import { parseTriggers } from './parseTrigger';
 describe('parseTriggers', () => {
   it('reads a utilization percentage', () => {
     expect(parseTriggers('CPU > 60%')).toEqual([
-      { metric: 'cpu', metricText: 'CPU', comparison: '>', threshold: 60, basis: 'percent' },
+      {
+        metric: 'cpu',
+        metricText: 'CPU',
+        comparison: '>',
+        threshold: 60,
+        basis: 'percent',
+      },
     ]);
   });
 
   it('reads two alternatives joined by "or", one per pod', () => {
     expect(parseTriggers('CPU > 60% or active-editors > 100/pod')).toEqual([
-      { metric: 'cpu', metricText: 'CPU', comparison: '>', threshold: 60, basis: 'percent' },
+      {
+        metric: 'cpu',
+        metricText: 'CPU',
+        comparison: '>',
+        threshold: 60,
+        basis: 'percent',
+      },
       {
         metric: 'active-editors',
         metricText: 'active-editors',
@@ -38,7 +50,9 @@ describe('parseTriggers', () => {
   });
 
   it('keeps a parenthetical note', () => {
-    expect(parseTriggers('queue depth > 200 (bursty on enrollment spikes)')).toEqual([
+    expect(
+      parseTriggers('queue depth > 200 (bursty on enrollment spikes)'),
+    ).toEqual([
       {
         metric: 'queue-depth',
         metricText: 'queue depth',
@@ -62,6 +76,8 @@ describe('parseTriggers', () => {
       "cannot read HPA trigger 'when busy'",
     );
     expect(() => parseTriggers('')).toThrow('the HPA trigger is empty');
-    expect(() => parseTriggers('CPU > sixty')).toThrow("cannot read HPA trigger 'CPU > sixty'");
+    expect(() => parseTriggers('CPU > sixty')).toThrow(
+      "cannot read HPA trigger 'CPU > sixty'",
+    );
   });
 });

@@ -14,6 +14,11 @@ const COMPARISONS: Record<string, TriggerComparison> = {
   '≤': '<=',
 };
 
+const BASIS: Record<string, DeclaredTrigger['basis']> = {
+  '%': 'percent',
+  '/pod': 'perPod',
+};
+
 /** `active WS connections` -> `active-ws-connections`, `CPU` -> `cpu`. */
 export function metricKey(text: string): string {
   return text
@@ -50,7 +55,7 @@ export function parseTriggers(cell: string): DeclaredTrigger[] {
       metricText: groups.metric.trim(),
       comparison: COMPARISONS[groups.comparison],
       threshold: Number(groups.threshold),
-      basis: unit === '%' ? 'percent' : unit === '/pod' ? 'perPod' : 'total',
+      basis: BASIS[unit ?? ''] ?? 'total',
     };
     if (groups.note?.trim()) {
       trigger.note = groups.note.trim();

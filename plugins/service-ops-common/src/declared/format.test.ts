@@ -1,4 +1,9 @@
-import { describeQuantity, describeTrigger, formatBytes, formatCores } from './format';
+import {
+  describeQuantity,
+  describeTrigger,
+  formatBytes,
+  formatCores,
+} from './format';
 
 describe('format', () => {
   it('spells out quantities', () => {
@@ -7,18 +12,39 @@ describe('format', () => {
     expect(formatBytes(100)).toBe('100 B');
     expect(formatCores(0.5)).toBe('0.5 cores');
     expect(formatCores(1)).toBe('1 core');
-    expect(describeQuantity({ text: '2000m', value: 2 }, 'cpu')).toBe('2000m (2 cores)');
-    expect(describeQuantity({ text: '1.5Gi', value: 1610612736 }, 'memory')).toBe('1.5Gi (1.5 GiB)');
+    expect(describeQuantity({ text: '2000m', value: 2 }, 'cpu')).toBe(
+      '2000m (2 cores)',
+    );
+    expect(
+      describeQuantity({ text: '1.5Gi', value: 1610612736 }, 'memory'),
+    ).toBe('1.5Gi (1.5 GiB)');
   });
 
   it('says how a threshold is meant', () => {
-    const base = { metric: 'cpu', metricText: 'CPU', comparison: '>' as const, threshold: 60 };
-    expect(describeTrigger({ ...base, basis: 'percent' })).toBe('CPU > 60% of request');
-    expect(describeTrigger({ ...base, metricText: 'active-editors', threshold: 100, basis: 'perPod' })).toBe(
-      'active-editors > 100 per pod',
+    const base = {
+      metric: 'cpu',
+      metricText: 'CPU',
+      comparison: '>' as const,
+      threshold: 60,
+    };
+    expect(describeTrigger({ ...base, basis: 'percent' })).toBe(
+      'CPU > 60% of request',
     );
-    expect(describeTrigger({ ...base, metricText: 'outbox backlog', threshold: 5000, basis: 'total' })).toBe(
-      'outbox backlog > 5000 in total',
-    );
+    expect(
+      describeTrigger({
+        ...base,
+        metricText: 'active-editors',
+        threshold: 100,
+        basis: 'perPod',
+      }),
+    ).toBe('active-editors > 100 per pod');
+    expect(
+      describeTrigger({
+        ...base,
+        metricText: 'outbox backlog',
+        threshold: 5000,
+        basis: 'total',
+      }),
+    ).toBe('outbox backlog > 5000 in total');
   });
 });

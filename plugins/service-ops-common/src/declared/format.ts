@@ -20,8 +20,12 @@ export function formatCores(cores: number): string {
 }
 
 /** A quantity as written, with its value spelled out when that reads differently. */
-export function describeQuantity(quantity: Quantity, kind: 'cpu' | 'memory'): string {
-  const spelled = kind === 'cpu' ? formatCores(quantity.value) : formatBytes(quantity.value);
+export function describeQuantity(
+  quantity: Quantity,
+  kind: 'cpu' | 'memory',
+): string {
+  const spelled =
+    kind === 'cpu' ? formatCores(quantity.value) : formatBytes(quantity.value);
   return `${quantity.text} (${spelled})`;
 }
 

@@ -16,13 +16,24 @@ describe('readDeclaredContainer', () => {
         scaling: {
           min: 3,
           max: 30,
-          triggers: [{ metric: 'cpu', metricText: 'CPU', comparison: '>', threshold: 60, basis: 'percent' }],
+          triggers: [
+            {
+              metric: 'cpu',
+              metricText: 'CPU',
+              comparison: '>',
+              threshold: 60,
+              basis: 'percent',
+            },
+          ],
           text: 'CPU > 60%',
           source: 'file:///doc.md#L16',
         },
       }),
     );
-    expect(result).toMatchObject({ kind: 'container', container: { scaling: { min: 3, max: 30 } } });
+    expect(result).toMatchObject({
+      kind: 'container',
+      container: { scaling: { min: 3, max: 30 } },
+    });
   });
 
   it('says none for other entities', () => {
@@ -32,8 +43,21 @@ describe('readDeclaredContainer', () => {
   it('names the field that has the wrong shape', () => {
     expect(
       readDeclaredContainer(
-        entity({ service: 's', container: 'c', scaling: { min: 'three', max: 30, triggers: [], text: '', source: '' } }),
+        entity({
+          service: 's',
+          container: 'c',
+          scaling: {
+            min: 'three',
+            max: 30,
+            triggers: [],
+            text: '',
+            source: '',
+          },
+        }),
       ),
-    ).toEqual({ kind: 'invalid', message: 'spec.serviceOps.scaling.min: Expected number, received string' });
+    ).toEqual({
+      kind: 'invalid',
+      message: 'spec.serviceOps.scaling.min: Expected number, received string',
+    });
   });
 });

@@ -47,8 +47,11 @@ export type ReadDeclaredContainerResult =
  * topology document. `none` for entities that are not such containers; `invalid` when
  * the field is there but does not have the expected shape.
  */
-export function readDeclaredContainer(entity: Entity): ReadDeclaredContainerResult {
-  const value = (entity.spec as Record<string, unknown> | undefined)?.serviceOps;
+export function readDeclaredContainer(
+  entity: Entity,
+): ReadDeclaredContainerResult {
+  const value = (entity.spec as Record<string, unknown> | undefined)
+    ?.serviceOps;
   if (!value || typeof value !== 'object' || !('container' in value)) {
     return { kind: 'none' };
   }

@@ -1,6 +1,13 @@
 import { screen, within } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/frontend-test-utils';
-import { catalogApiRef, EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
+import {
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/frontend-test-utils';
+import {
+  catalogApiRef,
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import { DeclaredContainersCard } from './DeclaredContainersCard';
@@ -20,9 +27,15 @@ function container(name: string, serviceOps: Record<string, unknown>): Entity {
     spec: {
       type: 'worker',
       subcomponentOf: 'component:default/content-service',
-      serviceOps: { service: 'component:default/content-service', container: name, ...serviceOps },
+      serviceOps: {
+        service: 'component:default/content-service',
+        container: name,
+        ...serviceOps,
+      },
     },
-    relations: [{ type: 'partOf', targetRef: 'component:default/content-service' }],
+    relations: [
+      { type: 'partOf', targetRef: 'component:default/content-service' },
+    ],
   };
 }
 
@@ -31,7 +44,15 @@ const builder = container('content-builder', {
   scaling: {
     min: 2,
     max: 30,
-    triggers: [{ metric: 'queue-depth', metricText: 'queue depth', comparison: '>', threshold: 50, basis: 'total' }],
+    triggers: [
+      {
+        metric: 'queue-depth',
+        metricText: 'queue depth',
+        comparison: '>',
+        threshold: 50,
+        basis: 'total',
+      },
+    ],
     text: 'queue depth > 50',
     source: 'x#L19',
   },
@@ -46,7 +67,15 @@ const relay = container('content-outbox-relay', {
   scaling: {
     min: 2,
     max: 5,
-    triggers: [{ metric: 'outbox-backlog', metricText: 'outbox backlog', comparison: '>', threshold: 5000, basis: 'total' }],
+    triggers: [
+      {
+        metric: 'outbox-backlog',
+        metricText: 'outbox backlog',
+        comparison: '>',
+        threshold: 5000,
+        basis: 'total',
+      },
+    ],
     text: 'outbox backlog > 5000',
     source: 'x#L23',
   },
@@ -65,16 +94,24 @@ const render = (catalogApi: ReturnType<typeof catalogApiMock>) =>
 describe('DeclaredContainersCard', () => {
   it('lists each container of the service with what the document declares', async () => {
     await render(catalogApiMock({ entities: [service, builder, relay] }));
-    const table = await screen.findByRole('table', { name: 'containers as declared' });
+    const table = await screen.findByRole('table', {
+      name: 'containers as declared',
+    });
     const rows = within(table).getAllByRole('row');
     expect(rows).toHaveLength(3);
     expect(within(rows[1]).getByText('content-builder')).toBeInTheDocument();
     expect(within(rows[1]).getByText('2–30')).toBeInTheDocument();
-    expect(within(rows[1]).getByText('queue depth > 50 in total')).toBeInTheDocument();
+    expect(
+      within(rows[1]).getByText('queue depth > 50 in total'),
+    ).toBeInTheDocument();
     expect(within(rows[1]).getByText('1000m / 4000m')).toBeInTheDocument();
     expect(within(rows[1]).getByText('asset processing')).toBeInTheDocument();
     expect(within(rows[2]).getAllByText('not declared')).toHaveLength(2);
-    expect(screen.getByText('Not charted, no requests or limits declared: content-outbox-relay')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Not charted, no requests or limits declared: content-outbox-relay',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('explains an empty list', async () => {
@@ -87,7 +124,9 @@ describe('DeclaredContainersCard', () => {
       getEntities: jest.fn().mockRejectedValue(new Error('catalog is down')),
     });
     await render(failing as unknown as ReturnType<typeof catalogApiMock>);
-    expect((await screen.findAllByText(/catalog is down/)).length).toBeGreaterThan(0);
+    expect(
+      (await screen.findAllByText(/catalog is down/)).length,
+    ).toBeGreaterThan(0);
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
   });
 });

@@ -45,7 +45,9 @@ export function DeclaredContainersCard() {
     });
     return items
       .map(item => ({ entity: item, result: readDeclaredContainer(item) }))
-      .sort((a, b) => a.entity.metadata.name.localeCompare(b.entity.metadata.name));
+      .sort((a, b) =>
+        a.entity.metadata.name.localeCompare(b.entity.metadata.name),
+      );
   }, [catalogApi, serviceRef]);
 
   if (loading) {
@@ -56,18 +58,23 @@ export function DeclaredContainersCard() {
     );
   }
   if (error) {
-    return <ResponseErrorPanel title="Could not load the containers" error={error} />;
+    return (
+      <ResponseErrorPanel title="Could not load the containers" error={error} />
+    );
   }
   const rows = value ?? [];
   const containers = rows.flatMap(row =>
-    row.result.kind === 'container' ? [{ entity: row.entity, container: row.result.container }] : [],
+    row.result.kind === 'container'
+      ? [{ entity: row.entity, container: row.result.container }]
+      : [],
   );
   if (containers.length === 0) {
     return (
       <InfoCard title="Containers as declared">
         <Typography color="text.secondary">
-          No containers yet. The catalog reads the service's topology document on its next
-          processing run; if this persists, check the document's processing errors.
+          No containers yet. The catalog reads the service's topology document
+          on its next processing run; if this persists, check the document's
+          processing errors.
         </Typography>
       </InfoCard>
     );
@@ -82,8 +89,8 @@ export function DeclaredContainersCard() {
       <Stack spacing={3}>
         {invalid.length > 0 && (
           <Alert severity="error">
-            {invalid.map(row => row.entity.metadata.name).join(', ')}: the declared model
-            cannot be read.
+            {invalid.map(row => row.entity.metadata.name).join(', ')}: the
+            declared model cannot be read.
           </Alert>
         )}
         <Table size="small" aria-label="containers as declared">
@@ -103,7 +110,11 @@ export function DeclaredContainersCard() {
                 <TableCell>
                   <EntityRefLink entityRef={item} hideIcon />
                   {container.problems?.length ? (
-                    <Typography variant="caption" color="warning.main" display="block">
+                    <Typography
+                      variant="caption"
+                      color="warning.main"
+                      display="block"
+                    >
                       {container.problems.length} row problem(s)
                     </Typography>
                   ) : null}
@@ -116,14 +127,20 @@ export function DeclaredContainersCard() {
                 </TableCell>
                 <TableCell>
                   {container.scaling
-                    ? container.scaling.triggers.map(describeTrigger).join(' or ')
+                    ? container.scaling.triggers
+                        .map(describeTrigger)
+                        .join(' or ')
                     : 'not declared'}
                 </TableCell>
                 <TableCell>{requestLimit(container, 'cpu')}</TableCell>
                 <TableCell>
                   {requestLimit(container, 'memory')}
                   {container.resources?.note && (
-                    <Typography variant="caption" color="text.secondary" display="block">
+                    <Typography
+                      variant="caption"
+                      color="text.secondary"
+                      display="block"
+                    >
                       {container.resources.note}
                     </Typography>
                   )}

@@ -61,15 +61,23 @@ function Resources({ resources }: { resources: DeclaredResources }) {
             <TableCell component="th" scope="row">
               CPU
             </TableCell>
-            <TableCell>{describeQuantity(resources.cpu.request, 'cpu')}</TableCell>
-            <TableCell>{describeQuantity(resources.cpu.limit, 'cpu')}</TableCell>
+            <TableCell>
+              {describeQuantity(resources.cpu.request, 'cpu')}
+            </TableCell>
+            <TableCell>
+              {describeQuantity(resources.cpu.limit, 'cpu')}
+            </TableCell>
           </TableRow>
           <TableRow>
             <TableCell component="th" scope="row">
               Memory
             </TableCell>
-            <TableCell>{describeQuantity(resources.memory.request, 'memory')}</TableCell>
-            <TableCell>{describeQuantity(resources.memory.limit, 'memory')}</TableCell>
+            <TableCell>
+              {describeQuantity(resources.memory.request, 'memory')}
+            </TableCell>
+            <TableCell>
+              {describeQuantity(resources.memory.limit, 'memory')}
+            </TableCell>
           </TableRow>
         </TableBody>
       </Table>
@@ -104,7 +112,10 @@ export function DeclaredDeploymentCard() {
   return (
     <InfoCard
       title="Declared deployment"
-      subheader={`As the topology document of ${container.service.replace(/^component:(default\/)?/, '')} declares it`}
+      subheader={`As the topology document of ${container.service.replace(
+        /^component:(default\/)?/,
+        '',
+      )} declares it`}
     >
       <Stack spacing={3}>
         {container.problems?.length ? (
@@ -128,7 +139,8 @@ export function DeclaredDeploymentCard() {
           <Resources resources={container.resources} />
         ) : (
           <Typography color="text.secondary">
-            The topology document declares no requests or limits for {container.container}.
+            The topology document declares no requests or limits for{' '}
+            {container.container}.
           </Typography>
         )}
       </Stack>

@@ -19,7 +19,11 @@ const GIB = 2 ** 30;
  * Requests against limits per container, CPU in cores and memory in GiB, so that the
  * headroom each container is given reads at a glance.
  */
-export function ResourceChart({ containers }: { containers: DeclaredContainer[] }) {
+export function ResourceChart({
+  containers,
+}: {
+  containers: DeclaredContainer[];
+}) {
   const theme = useTheme();
   const declared = containers.filter(c => c.resources);
   const missing = containers.filter(c => !c.resources).map(c => c.container);
@@ -42,8 +46,16 @@ export function ResourceChart({ containers }: { containers: DeclaredContainer[] 
           <YAxis type="category" dataKey="name" width={160} />
           <Tooltip />
           <Legend />
-          <Bar dataKey={keys[0]} name="request" fill={theme.palette.primary.main} />
-          <Bar dataKey={keys[1]} name="limit" fill={theme.palette.secondary.main} />
+          <Bar
+            dataKey={keys[0]}
+            name="request"
+            fill={theme.palette.primary.main}
+          />
+          <Bar
+            dataKey={keys[1]}
+            name="limit"
+            fill={theme.palette.secondary.main}
+          />
         </BarChart>
       </ResponsiveContainer>
     </Stack>
