@@ -54,16 +54,15 @@ $(TOOLS)/bin/yarn:
 	@echo "==> node $$(node --version), yarn $$(yarn --version)"
 
 # Debian packages the tests and the demo run against. Installed only when missing; needs root.
-APT_PACKAGES := chromium
 system-packages:
 	@missing=""; \
-	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	[ -n "$${CHROMIUM_PATH:-}" ] || command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "==> apt-get install$$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	  else \
-	    echo "missing system packages:$$missing (install them, e.g. apt-get install$$missing)"; exit 1; \
+	    echo "missing:$$missing. Install it (apt-get install$$missing), or set CHROMIUM_PATH to a Chromium or Chrome binary."; exit 1; \
 	  fi; \
 	fi
 
