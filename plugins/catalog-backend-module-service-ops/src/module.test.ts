@@ -16,6 +16,19 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import catalogModuleServiceOps, { localFileUrlReaderServiceFactory } from '.';
 
 const repo = path.resolve(__dirname, '../../..');
+
+/** A service Component whose topology document is at `document`. */
+function serviceYaml(name: string, document: string) {
+  return [
+    'apiVersion: backstage.io/v1alpha1',
+    'kind: Component',
+    'metadata:',
+    `  name: ${name}`,
+    '  annotations:',
+    `    service-ops.io/topology-document: ${document}`,
+    'spec: { type: service, owner: team-a, lifecycle: experimental }',
+  ].join('\n');
+}
 const mockDir = createMockDirectory();
 
 /** Collects the catalog's processing errors, as catalog-backend-module-logs receives them. */
@@ -172,15 +185,10 @@ describe('catalog module service-ops', () => {
         path.join(__dirname, '__fixtures__/variant-and-malformed.md'),
         'utf8',
       ),
-      'catalog.yaml': [
-        'apiVersion: backstage.io/v1alpha1',
-        'kind: Component',
-        'metadata:',
-        '  name: demo-service',
-        '  annotations:',
-        '    service-ops.io/topology-document: ./docs/DEPLOYMENT_TOPOLOGY.md',
-        'spec: { type: service, owner: team-a, lifecycle: experimental }',
-      ].join('\n'),
+      'catalog.yaml': serviceYaml(
+        'demo-service',
+        './docs/DEPLOYMENT_TOPOLOGY.md',
+      ),
     });
     const catalog = await startCatalog(
       [mockDir.resolve('catalog.yaml')],
@@ -226,15 +234,7 @@ describe('catalog module service-ops', () => {
       'docs/services/content-service/DEPLOYMENT_TOPOLOGY.md',
     );
     mockDir.setContent({
-      'catalog.yaml': [
-        'apiVersion: backstage.io/v1alpha1',
-        'kind: Component',
-        'metadata:',
-        '  name: sneaky-service',
-        '  annotations:',
-        `    service-ops.io/topology-document: file://${outside}`,
-        'spec: { type: service, owner: team-a, lifecycle: experimental }',
-      ].join('\n'),
+      'catalog.yaml': serviceYaml('sneaky-service', `file://${outside}`),
     });
     const catalog = await startCatalog(
       [mockDir.resolve('catalog.yaml')],

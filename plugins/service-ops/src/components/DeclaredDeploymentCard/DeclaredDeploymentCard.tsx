@@ -57,28 +57,24 @@ function Resources({ resources }: { resources: DeclaredResources }) {
           </TableRow>
         </TableHead>
         <TableBody>
-          <TableRow>
-            <TableCell component="th" scope="row">
-              CPU
-            </TableCell>
-            <TableCell>
-              {describeQuantity(resources.cpu.request, 'cpu')}
-            </TableCell>
-            <TableCell>
-              {describeQuantity(resources.cpu.limit, 'cpu')}
-            </TableCell>
-          </TableRow>
-          <TableRow>
-            <TableCell component="th" scope="row">
-              Memory
-            </TableCell>
-            <TableCell>
-              {describeQuantity(resources.memory.request, 'memory')}
-            </TableCell>
-            <TableCell>
-              {describeQuantity(resources.memory.limit, 'memory')}
-            </TableCell>
-          </TableRow>
+          {(
+            [
+              ['CPU', 'cpu'],
+              ['Memory', 'memory'],
+            ] as const
+          ).map(([label, kind]) => (
+            <TableRow key={kind}>
+              <TableCell component="th" scope="row">
+                {label}
+              </TableCell>
+              <TableCell>
+                {describeQuantity(resources[kind].request, kind)}
+              </TableCell>
+              <TableCell>
+                {describeQuantity(resources[kind].limit, kind)}
+              </TableCell>
+            </TableRow>
+          ))}
         </TableBody>
       </Table>
       {resources.note && (
