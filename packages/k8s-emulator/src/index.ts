@@ -1,0 +1,13 @@
+/**
+ * An emulator of the Kubernetes API server for the demo and the tests.
+ *
+ * @packageDocumentation
+ */
+export { ApiServer } from './api/ApiServer';
+export type { ApiServerOptions, TokenRole } from './api/ApiServer';
+export { generateTls } from './api/tls';
+export type { GeneratedTls } from './api/tls';
+export { RESOURCE_TYPES, findType, typeOfKind } from './api/resources';
+export type { ResourceType } from './api/resources';
+export { ObjectStore } from './store/ObjectStore';
+export type { KubeObject, StoreEvent } from './store/ObjectStore';
