@@ -1,0 +1,312 @@
+import {
+  AppsV1Api,
+  AutoscalingV2Api,
+  CoreV1Api,
+  KubeConfig,
+  makeInformer,
+  PatchStrategy,
+  setHeaderOptions,
+  V1Deployment,
+} from '@kubernetes/client-node';
+import { Cluster } from './Cluster';
+import { ManualClock } from './controllers/Clock';
+import { MetricsProvider } from './controllers/context';
+import { KubeObject } from './store/ObjectStore';
+import { findType } from './api/resources';
+
+const TOKEN = 'token';
+
+/** Active editors spread evenly over the ready pods, as a real load balancer would. */
+class TestLoad implements MetricsProvider {
+  totalEditors = 150;
+  readyPods: () => number = () => 1;
+  containerUsage() {
+    return { cpu: 0.2, memory: 256 * 2 ** 20 };
+  }
+  podMetric(_pod: KubeObject, metric: string) {
+    return metric === 'active_editors'
+      ? this.totalEditors / Math.max(1, this.readyPods())
+      : undefined;
+  }
+  externalMetric() {
+    return undefined;
+  }
+}
+
+const deployment: V1Deployment = {
+  metadata: { name: 'api', labels: { app: 'api' } },
+  spec: {
+    replicas: 3,
+    selector: { matchLabels: { app: 'api' } },
+    strategy: {
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+    },
+    template: {
+      metadata: { labels: { app: 'api' } },
+      spec: {
+        containers: [
+          {
+            name: 'api',
+            image: 'api:1',
+            resources: { requests: { cpu: '500m' } },
+          },
+        ],
+      },
+    },
+  },
+};
+
+describe('Cluster controllers', () => {
+  jest.setTimeout(30_000);
+  let clock: ManualClock;
+  let load: TestLoad;
+  let cluster: Cluster;
+  let kc: KubeConfig;
+
+  /** Advances simulated time in controller-sized steps. */
+  const advance = (seconds: number) => {
+    for (let s = 0; s < seconds; s++) {
+      clock.advance(1000);
+      cluster.step();
+    }
+  };
+
+  beforeEach(async () => {
+    clock = new ManualClock();
+    load = new TestLoad();
+    cluster = new Cluster({
+      name: 'us',
+      clock,
+      metrics: load,
+      tokens: { [TOKEN]: 'read-write' },
+      seed: 7,
+    });
+    load.readyPods = () =>
+      cluster.store
+        .list(findType('', 'v1', 'pods')!, 'demo')
+        .filter(p =>
+          p.status?.conditions?.some(
+            (c: any) => c.type === 'Ready' && c.status === 'True',
+          ),
+        ).length;
+    const url = await cluster.api.listen();
+    kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'us', server: url, skipTLSVerify: true }],
+      users: [{ name: 'u', token: TOKEN }],
+      contexts: [{ name: 'c', cluster: 'us', user: 'u' }],
+      currentContext: 'c',
+    });
+    await kc
+      .makeApiClient(CoreV1Api)
+      .createNamespace({ body: { metadata: { name: 'demo' } } });
+    await kc
+      .makeApiClient(AppsV1Api)
+      .createNamespacedDeployment({ namespace: 'demo', body: deployment });
+  });
+
+  afterEach(() => cluster.stop());
+
+  it('brings a Deployment up through a ReplicaSet to Ready pods after the start-up delays', async () => {
+    const core = kc.makeApiClient(CoreV1Api);
+    const apps = kc.makeApiClient(AppsV1Api);
+    advance(1);
+    const pending = (
+      await core.listNamespacedPod({
+        namespace: 'demo',
+        labelSelector: 'app=api',
+      })
+    ).items;
+    expect(pending.map(p => p.status?.phase)).toEqual([
+      'Pending',
+      'Pending',
+      'Pending',
+    ]);
+    advance(12);
+    const pods = (
+      await core.listNamespacedPod({
+        namespace: 'demo',
+        labelSelector: 'app=api',
+      })
+    ).items;
+    expect(pods.map(p => p.status?.phase)).toEqual([
+      'Running',
+      'Running',
+      'Running',
+    ]);
+    expect(pods[0].metadata?.ownerReferences?.[0].kind).toBe('ReplicaSet');
+    const status = (
+      await apps.readNamespacedDeployment({ name: 'api', namespace: 'demo' })
+    ).status!;
+    expect(status).toMatchObject({
+      replicas: 3,
+      readyReplicas: 3,
+      updatedReplicas: 3,
+      availableReplicas: 3,
+    });
+  });
+
+  it('rolls a restart out one surge pod at a time without losing availability', async () => {
+    const apps = kc.makeApiClient(AppsV1Api);
+    const core = kc.makeApiClient(CoreV1Api);
+    advance(15);
+    const before = (
+      await core.listNamespacedPod({ namespace: 'demo' })
+    ).items.map(p => p.metadata!.name);
+    await apps.patchNamespacedDeployment(
+      {
+        name: 'api',
+        namespace: 'demo',
+        body: {
+          spec: {
+            template: {
+              metadata: {
+                annotations: {
+                  'kubectl.kubernetes.io/restartedAt': '2026-11-22T12:00:00Z',
+                },
+              },
+            },
+          },
+        },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+    );
+    let minReady = Infinity;
+    let maxPods = 0;
+    for (let s = 0; s < 120; s++) {
+      advance(1);
+      const d = await apps.readNamespacedDeployment({
+        name: 'api',
+        namespace: 'demo',
+      });
+      minReady = Math.min(minReady, d.status?.readyReplicas ?? 0);
+      const live = (
+        await core.listNamespacedPod({ namespace: 'demo' })
+      ).items.filter(p => !p.metadata?.deletionTimestamp);
+      maxPods = Math.max(maxPods, live.length);
+    }
+    const after = (
+      await core.listNamespacedPod({ namespace: 'demo' })
+    ).items.map(p => p.metadata!.name);
+    expect(after).toHaveLength(3);
+    expect(after.some(name => before.includes(name))).toBe(false);
+    expect(minReady).toBeGreaterThanOrEqual(3); // maxUnavailable 0
+    expect(maxPods).toBeLessThanOrEqual(4); // maxSurge 1
+  });
+
+  it('scales on a Pods metric per the HPA algorithm, and a watch sees the new replica count', async () => {
+    const apps = kc.makeApiClient(AppsV1Api);
+    await kc
+      .makeApiClient(AutoscalingV2Api)
+      .createNamespacedHorizontalPodAutoscaler({
+        namespace: 'demo',
+        body: {
+          metadata: { name: 'api' },
+          spec: {
+            scaleTargetRef: {
+              apiVersion: 'apps/v1',
+              kind: 'Deployment',
+              name: 'api',
+            },
+            minReplicas: 3,
+            maxReplicas: 30,
+            metrics: [
+              {
+                type: 'Pods',
+                pods: {
+                  metric: { name: 'active_editors' },
+                  target: { type: 'AverageValue', averageValue: '100' },
+                },
+              },
+            ],
+          },
+        },
+      });
+    const informer = makeInformer(
+      kc,
+      '/apis/apps/v1/namespaces/demo/deployments',
+      () => apps.listNamespacedDeployment({ namespace: 'demo' }),
+    );
+    const replicas: number[] = [];
+    informer.on('update', d => replicas.push(d.spec!.replicas!));
+    await informer.start();
+    advance(20);
+    // 900 editors on 3 pods is 300 per pod against a target of 100: ceil(3 x 3) = 9, but one
+    // period may add at most max(100%, 4 pods), so 7 first; then 900 / 7 = 129 per pod -> 9.
+    load.totalEditors = 900;
+    advance(15);
+    await waitFor(() => replicas.includes(7));
+    const limited = await kc
+      .makeApiClient(AutoscalingV2Api)
+      .readNamespacedHorizontalPodAutoscaler({
+        name: 'api',
+        namespace: 'demo',
+      });
+    expect(limited.status).toMatchObject({
+      currentReplicas: 3,
+      desiredReplicas: 7,
+    });
+    expect(
+      limited.status!.conditions!.find(c => c.type === 'ScalingLimited'),
+    ).toMatchObject({ status: 'True', reason: 'ScaleUpLimit' });
+    advance(15);
+    await waitFor(() => replicas.includes(9));
+    const hpa = await kc
+      .makeApiClient(AutoscalingV2Api)
+      .readNamespacedHorizontalPodAutoscaler({
+        name: 'api',
+        namespace: 'demo',
+      });
+    expect(hpa.status).toMatchObject({
+      currentReplicas: 7,
+      desiredReplicas: 9,
+    });
+    expect(hpa.status!.currentMetrics![0]).toMatchObject({
+      type: 'Pods',
+      pods: { current: { averageValue: '128571m' } },
+    });
+    expect(hpa.status!.conditions!.map(c => `${c.type}=${c.status}`)).toEqual([
+      'AbleToScale=True',
+      'ScalingActive=True',
+      'ScalingLimited=False',
+    ]);
+    // 900 / 9 = 100 per pod: on target, nothing changes.
+    advance(30);
+    expect(
+      (await apps.readNamespacedDeployment({ name: 'api', namespace: 'demo' }))
+        .spec!.replicas,
+    ).toBe(9);
+    const events = await kc.makeApiClient(CoreV1Api).listNamespacedEvent({
+      namespace: 'demo',
+      fieldSelector: 'involvedObject.name=api',
+    });
+    expect(events.items.map(e => e.message).sort()).toEqual([
+      'New size: 7; reason: pods metric active_editors above target',
+      'New size: 9; reason: pods metric active_editors above target',
+    ]);
+    // Load falls below the minimum: the stabilization window holds 9 replicas for 5
+    // minutes, then the HPA scales in to minReplicas.
+    load.totalEditors = 100;
+    advance(200);
+    expect(
+      (await apps.readNamespacedDeployment({ name: 'api', namespace: 'demo' }))
+        .spec!.replicas,
+    ).toBe(9);
+    advance(200);
+    expect(
+      (await apps.readNamespacedDeployment({ name: 'api', namespace: 'demo' }))
+        .spec!.replicas,
+    ).toBe(3);
+    await informer.stop();
+  }, 60_000);
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000) {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs)
+      throw new Error('condition not met in time');
+    await new Promise(resolve => setTimeout(resolve, 20));
+  }
+}

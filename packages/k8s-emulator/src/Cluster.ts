@@ -1,0 +1,109 @@
+import { ApiServer, TokenRole } from './api/ApiServer';
+import { ObjectStore } from './store/ObjectStore';
+import { Clock } from './controllers/Clock';
+import {
+  ControllerContext,
+  MetricsProvider,
+  Random,
+  TYPES,
+} from './controllers/context';
+import {
+  HpaController,
+  ScaledObjectController,
+} from './controllers/HpaController';
+import {
+  WorkloadController,
+  WorkloadTimings,
+} from './controllers/WorkloadController';
+
+export interface ClusterOptions {
+  name: string;
+  clock: Clock;
+  metrics: MetricsProvider;
+  tokens: Record<string, TokenRole>;
+  tls?: { key: string; cert: string };
+  /** Seed of the pseudo-random choices (pod names, nodes): same seed, same cluster. */
+  seed?: number;
+  timings?: Partial<WorkloadTimings>;
+  /** Number of nodes to register. */
+  nodes?: number;
+}
+
+/**
+ * One emulated cluster: its object store, the API server in front of it and the
+ * controllers that make it behave (workloads, HPA, KEDA). `step()` runs the controllers
+ * once; `run()` runs them on a real-time interval.
+ */
+export class Cluster {
+  readonly store = new ObjectStore();
+  readonly api: ApiServer;
+  readonly context: ControllerContext;
+  readonly workloads: WorkloadController;
+  private readonly hpas: HpaController;
+  private readonly scaledObjects: ScaledObjectController;
+  private timer?: NodeJS.Timeout;
+  /** Real ms the last controller pass took. */
+  lastStepMs = 0;
+
+  constructor(readonly options: ClusterOptions) {
+    this.api = new ApiServer({
+      name: options.name,
+      store: this.store,
+      tokens: options.tokens,
+      tls: options.tls,
+    });
+    this.context = new ControllerContext(
+      this.store,
+      options.clock,
+      new Random(options.seed ?? 1),
+      options.metrics,
+    );
+    this.workloads = new WorkloadController(this.context, options.timings);
+    this.hpas = new HpaController(this.context);
+    this.scaledObjects = new ScaledObjectController(this.context);
+    for (let i = 0; i < (options.nodes ?? 3); i++) {
+      this.store.create(TYPES.nodes, {
+        metadata: {
+          name: `${options.name}-node-${i + 1}`,
+          labels: {
+            'topology.kubernetes.io/region': options.name,
+            'kubernetes.io/os': 'linux',
+          },
+        },
+        spec: {},
+        status: {
+          capacity: { cpu: '32', memory: '128Gi', pods: '250' },
+          allocatable: { cpu: '31500m', memory: '124Gi', pods: '250' },
+          conditions: [
+            { type: 'Ready', status: 'True', reason: 'KubeletReady' },
+          ],
+        },
+      });
+    }
+  }
+
+  get name() {
+    return this.options.name;
+  }
+
+  /** One pass of every controller. */
+  step() {
+    const started = performance.now();
+    this.scaledObjects.reconcile();
+    this.hpas.reconcile();
+    this.workloads.reconcile();
+    this.lastStepMs = performance.now() - started;
+  }
+
+  /** Runs the controllers every `intervalMs` of real time until `stop()`. */
+  run(intervalMs = 250) {
+    this.timer = setInterval(() => this.step(), intervalMs);
+    this.timer.unref?.();
+  }
+
+  async stop() {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.api.close();
+  }
+}
