@@ -7,6 +7,7 @@ import {
   PatchStrategy,
   setHeaderOptions,
   V1Deployment,
+  CustomObjectsApi,
 } from '@kubernetes/client-node';
 import { Cluster } from './Cluster';
 import { ManualClock } from './controllers/Clock';
@@ -300,6 +301,102 @@ describe('Cluster controllers', () => {
     ).toBe(3);
     await informer.stop();
   }, 60_000);
+
+  it('moves a canary Rollout 10% -> 50% on the promote patch and back to stable on abort', async () => {
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    const rollout = (image: string) => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'content-api', namespace: 'demo' },
+      spec: {
+        replicas: 10,
+        selector: { matchLabels: { app: 'content-api' } },
+        template: {
+          metadata: { labels: { app: 'content-api' } },
+          spec: { containers: [{ name: 'api', image }] },
+        },
+        strategy: {
+          canary: {
+            steps: [
+              { setWeight: 10 },
+              { pause: {} },
+              { setWeight: 50 },
+              { pause: {} },
+              { setWeight: 100 },
+            ],
+          },
+        },
+      },
+    });
+    const group = {
+      group: 'argoproj.io',
+      version: 'v1alpha1',
+      namespace: 'demo',
+      plural: 'rollouts',
+      name: 'content-api',
+    };
+    await custom.createNamespacedCustomObject({
+      ...group,
+      body: rollout('content:1'),
+    });
+    advance(20);
+    const pods = async () => {
+      const list = await kc
+        .makeApiClient(CoreV1Api)
+        .listNamespacedPod({
+          namespace: 'demo',
+          labelSelector: 'app=content-api',
+        });
+      const byImage: Record<string, number> = {};
+      for (const p of list.items.filter(p => !p.metadata?.deletionTimestamp)) {
+        const image = p.spec!.containers[0].image!;
+        byImage[image] = (byImage[image] ?? 0) + 1;
+      }
+      return byImage;
+    };
+    expect(await pods()).toEqual({ 'content:1': 10 });
+    const current = (await custom.getNamespacedCustomObject(group)) as any;
+    await custom.replaceNamespacedCustomObject({
+      ...group,
+      body: { ...rollout('content:2'), metadata: current.metadata },
+    });
+    advance(60);
+    let status = ((await custom.getNamespacedCustomObject(group)) as any)
+      .status;
+    expect(status).toMatchObject({
+      phase: 'Paused',
+      currentStepIndex: 1,
+      canary: { weights: { canary: { weight: 10 } } },
+    });
+    expect(await pods()).toEqual({ 'content:1': 9, 'content:2': 1 });
+
+    // What `kubectl argo rollouts promote content-api` sends.
+    await custom.patchNamespacedCustomObjectStatus(
+      { ...group, body: { status: { pauseConditions: null } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    advance(60);
+    status = ((await custom.getNamespacedCustomObject(group)) as any).status;
+    expect(status).toMatchObject({
+      phase: 'Paused',
+      currentStepIndex: 3,
+      canary: { weights: { canary: { weight: 50 } } },
+    });
+    expect(await pods()).toEqual({ 'content:1': 5, 'content:2': 5 });
+
+    // `kubectl argo rollouts abort content-api`
+    await custom.patchNamespacedCustomObjectStatus(
+      { ...group, body: { status: { abort: true } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    advance(60);
+    status = ((await custom.getNamespacedCustomObject(group)) as any).status;
+    expect(status).toMatchObject({
+      phase: 'Degraded',
+      canary: { weights: { canary: { weight: 0 }, stable: { weight: 100 } } },
+    });
+    expect(await pods()).toEqual({ 'content:1': 10 });
+  });
 });
 
 async function waitFor(condition: () => boolean, timeoutMs = 10_000) {

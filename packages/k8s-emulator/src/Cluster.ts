@@ -1,3 +1,4 @@
+import { RolloutController } from './controllers/RolloutController';
 import { ApiServer, TokenRole } from './api/ApiServer';
 import { ObjectStore } from './store/ObjectStore';
 import { Clock } from './controllers/Clock';
@@ -41,6 +42,7 @@ export class Cluster {
   readonly workloads: WorkloadController;
   private readonly hpas: HpaController;
   private readonly scaledObjects: ScaledObjectController;
+  private readonly rollouts: RolloutController;
   private timer?: NodeJS.Timeout;
   /** Real ms the last controller pass took. */
   lastStepMs = 0;
@@ -61,6 +63,7 @@ export class Cluster {
     this.workloads = new WorkloadController(this.context, options.timings);
     this.hpas = new HpaController(this.context);
     this.scaledObjects = new ScaledObjectController(this.context);
+    this.rollouts = new RolloutController(this.context, this.workloads);
     for (let i = 0; i < (options.nodes ?? 3); i++) {
       this.store.create(TYPES.nodes, {
         metadata: {
@@ -91,6 +94,7 @@ export class Cluster {
     const started = performance.now();
     this.scaledObjects.reconcile();
     this.hpas.reconcile();
+    this.rollouts.reconcile();
     this.workloads.reconcile();
     this.lastStepMs = performance.now() - started;
   }

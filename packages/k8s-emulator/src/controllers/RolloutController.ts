@@ -1,0 +1,363 @@
+import { KubeObject } from '../store/ObjectStore';
+import { timestamp } from './Clock';
+import { ControllerContext, TYPES } from './context';
+import { WorkloadController } from './WorkloadController';
+
+/**
+ * Argo Rollouts (argoproj.io/v1alpha1), enough of it for the fleet's two strategies:
+ *
+ * - canary without a traffic router: the canary ReplicaSet gets ceil(weight% x replicas)
+ *   pods and the stable one the rest; `setWeight` steps move the weight, `pause: {}` waits
+ *   for a promote, `pause: {duration}` continues by itself; at the end the canary becomes
+ *   stable.
+ * - blueGreen: the new ReplicaSet comes up at full size as the preview; without
+ *   auto-promotion the rollout pauses until promoted; promotion points the active
+ *   selector at it and scales the old one down after scaleDownDelaySeconds.
+ *
+ * It honours what `kubectl argo rollouts` writes to the status subresource: promote
+ * (`pauseConditions: null`), promote --full (`promoteFull: true`), abort (`abort: true`)
+ * and retry (`abort: false`).
+ */
+export class RolloutController {
+  constructor(
+    private readonly ctx: ControllerContext,
+    private readonly workloads: WorkloadController,
+  ) {}
+
+  reconcile() {
+    for (const rollout of this.ctx.store.list(TYPES.rollouts)) {
+      if (rollout.spec?.strategy?.blueGreen) this.blueGreen(rollout);
+      else this.canary(rollout);
+    }
+  }
+
+  private ensureReplicaSets(rollout: KubeObject) {
+    const { hash, current, old } = this.workloads.ownedReplicaSets(rollout);
+    const replicaSet =
+      current ??
+      this.workloads.createReplicaSet(rollout, hash, 0, {
+        'rollouts-pod-template-hash': hash,
+      });
+    return { hash, current: replicaSet, old };
+  }
+
+  private canary(rollout: KubeObject) {
+    const replicas = rollout.spec?.replicas ?? 1;
+    const steps: any[] = rollout.spec?.strategy?.canary?.steps ?? [];
+    const { hash, current, old } = this.ensureReplicaSets(rollout);
+    const status = { ...(rollout.status ?? {}) };
+    const now = this.ctx.now();
+    const at = timestamp(now);
+    const stableHash: string = status.stableRS ?? hash;
+    const stable =
+      stableHash === hash
+        ? current
+        : old.find(
+            rs => rs.metadata.labels?.['pod-template-hash'] === stableHash,
+          );
+
+    if (stableHash === hash || !stable) {
+      // Nothing to roll out: the current template is stable.
+      this.workloads.setReplicas(current, replicas);
+      old.forEach(rs => this.workloads.setReplicas(rs, 0));
+      Object.assign(status, {
+        stableRS: hash,
+        currentPodHash: hash,
+        currentStepIndex: steps.length,
+        pauseConditions: undefined,
+        controllerPause: undefined,
+        abort: undefined,
+        promoteFull: undefined,
+        phase: 'Healthy',
+        message: undefined,
+        canary: {
+          weights: {
+            canary: { weight: 100, podTemplateHash: hash },
+            stable: { weight: 100, podTemplateHash: hash },
+          },
+        },
+      });
+      this.writeStatus(rollout, status, current, replicas);
+      return;
+    }
+
+    if (status.currentPodHash !== hash) {
+      // A new template: start from the first step.
+      Object.assign(status, {
+        currentPodHash: hash,
+        currentStepIndex: 0,
+        pauseConditions: undefined,
+        abort: undefined,
+        promoteFull: undefined,
+      });
+    }
+    if (status.abort === false && status.phase === 'Degraded') {
+      // retry: start the steps again
+      Object.assign(status, {
+        abort: undefined,
+        currentStepIndex: 0,
+        pauseConditions: undefined,
+        controllerPause: undefined,
+      });
+    }
+    let weight = 0;
+    if (status.abort) {
+      weight = 0;
+      Object.assign(status, {
+        phase: 'Degraded',
+        message: 'RolloutAborted: Rollout aborted update to revision',
+        pauseConditions: undefined,
+      });
+    } else if (status.promoteFull) {
+      weight = 100;
+      status.currentStepIndex = steps.length;
+    } else {
+      let index = status.currentStepIndex ?? 0;
+      // Walk the steps as far as they go without waiting.
+      while (index < steps.length) {
+        const step = steps[index];
+        if (step.setWeight !== undefined) {
+          index++;
+          continue;
+        }
+        if (step.pause) {
+          const paused = (status.pauseConditions ?? []).find(
+            (c: any) => c.reason === 'CanaryPauseStep',
+          );
+          if (!paused && status.controllerPause) {
+            // `kubectl argo rollouts promote` cleared the pause condition: go past this step.
+            status.controllerPause = undefined;
+            index++;
+            continue;
+          }
+          if (!paused) {
+            status.pauseConditions = [
+              { reason: 'CanaryPauseStep', startTime: at },
+            ];
+            status.controllerPause = true;
+            break;
+          }
+          const duration = parseDuration(step.pause.duration);
+          if (
+            duration !== undefined &&
+            now - Date.parse(paused.startTime) >= duration
+          ) {
+            status.pauseConditions = undefined;
+            status.controllerPause = undefined;
+            index++;
+            continue;
+          }
+          break;
+        }
+        index++;
+      }
+      status.currentStepIndex = index;
+      for (let i = 0; i < Math.min(index + 1, steps.length); i++) {
+        if (steps[i].setWeight !== undefined) weight = steps[i].setWeight;
+      }
+      if (index >= steps.length) weight = 100;
+    }
+
+    const canaryReplicas = Math.min(
+      replicas,
+      Math.ceil((replicas * weight) / 100),
+    );
+    this.workloads.setReplicas(current, canaryReplicas);
+    this.workloads.setReplicas(
+      stable,
+      weight >= 100 ? replicas : replicas - canaryReplicas,
+    );
+    old
+      .filter(rs => rs !== stable)
+      .forEach(rs => this.workloads.setReplicas(rs, 0));
+    const canaryReady =
+      this.ctx.store.get(
+        TYPES.replicasets,
+        current.metadata.namespace,
+        current.metadata.name!,
+      )?.status?.readyReplicas ?? 0;
+    if (!status.abort && weight >= 100 && canaryReady >= replicas) {
+      // Fully promoted and healthy: the canary becomes stable.
+      status.stableRS = hash;
+      this.ctx.recordEvent(
+        rollout,
+        'Normal',
+        'RolloutCompleted',
+        `Rollout completed update to revision ${rollout.metadata.generation}`,
+        'rollouts-controller',
+      );
+    }
+    if (!status.abort) {
+      status.phase = status.pauseConditions ? 'Paused' : 'Progressing';
+      status.message = status.pauseConditions
+        ? 'CanaryPauseStep'
+        : 'more replicas need to be updated';
+    }
+    status.canary = {
+      weights: {
+        canary: { weight, podTemplateHash: hash },
+        stable: { weight: 100 - weight, podTemplateHash: stableHash },
+      },
+    };
+    this.writeStatus(rollout, status, current, replicas);
+  }
+
+  private blueGreen(rollout: KubeObject) {
+    const replicas = rollout.spec?.replicas ?? 1;
+    const strategy = rollout.spec.strategy.blueGreen;
+    const { hash, current, old } = this.ensureReplicaSets(rollout);
+    const status = { ...(rollout.status ?? {}) };
+    const now = this.ctx.now();
+    const activeHash: string = status.stableRS ?? hash;
+    this.workloads.setReplicas(current, replicas);
+    if (activeHash === hash) {
+      old.forEach(rs => {
+        const scaledDownAt =
+          rs.metadata.annotations?.[
+            'argo-rollouts.argoproj.io/scale-down-deadline'
+          ];
+        if (!scaledDownAt || Date.parse(scaledDownAt) <= now)
+          this.workloads.setReplicas(rs, 0);
+      });
+      Object.assign(status, {
+        stableRS: hash,
+        currentPodHash: hash,
+        pauseConditions: undefined,
+        controllerPause: undefined,
+        phase: 'Healthy',
+        message: undefined,
+        abort: undefined,
+        promoteFull: undefined,
+      });
+    } else if (status.abort) {
+      this.workloads.setReplicas(current, 0);
+      Object.assign(status, {
+        currentPodHash: hash,
+        phase: 'Degraded',
+        message: 'RolloutAborted: Rollout aborted update to revision',
+        pauseConditions: undefined,
+      });
+    } else {
+      const ready =
+        this.ctx.store.get(
+          TYPES.replicasets,
+          current.metadata.namespace,
+          current.metadata.name!,
+        )?.status?.readyReplicas ?? 0;
+      const promoted =
+        status.promoteFull ||
+        strategy.autoPromotionEnabled === true ||
+        status.promotedHash === hash;
+      status.currentPodHash = hash;
+      if (ready >= replicas && promoted) {
+        const previous = old.find(
+          rs => rs.metadata.labels?.['pod-template-hash'] === activeHash,
+        );
+        if (previous) {
+          this.ctx.mutate(TYPES.replicasets, previous, o => {
+            o.metadata.annotations = {
+              ...o.metadata.annotations,
+              'argo-rollouts.argoproj.io/scale-down-deadline': timestamp(
+                now + (strategy.scaleDownDelaySeconds ?? 30) * 1000,
+              ),
+            };
+          });
+        }
+        Object.assign(status, {
+          stableRS: hash,
+          pauseConditions: undefined,
+          controllerPause: undefined,
+          phase: 'Healthy',
+          promoteFull: undefined,
+        });
+        this.ctx.recordEvent(
+          rollout,
+          'Normal',
+          'SwitchService',
+          `Switched selector for service '${strategy.activeService}' to ${hash}`,
+          'rollouts-controller',
+        );
+      } else if (ready >= replicas) {
+        if (!(status.pauseConditions ?? []).length) {
+          status.pauseConditions = [
+            { reason: 'BlueGreenPause', startTime: timestamp(now) },
+          ];
+        }
+        Object.assign(status, {
+          controllerPause: true,
+          phase: 'Paused',
+          message: 'BlueGreenPause',
+        });
+      } else {
+        Object.assign(status, {
+          phase: 'Progressing',
+          message: 'waiting for the preview ReplicaSet to be ready',
+        });
+      }
+    }
+    status.blueGreen = {
+      activeSelector: status.stableRS ?? activeHash,
+      previewSelector: hash,
+    };
+    this.writeStatus(rollout, status, current, replicas);
+  }
+
+  private writeStatus(
+    rollout: KubeObject,
+    status: Record<string, any>,
+    current: KubeObject,
+    replicas: number,
+  ) {
+    const sets = this.ctx.store
+      .list(TYPES.replicasets, rollout.metadata.namespace)
+      .filter(rs =>
+        (rs.metadata.ownerReferences ?? []).some(
+          r => r.uid === rollout.metadata.uid,
+        ),
+      );
+    const ready = sets.reduce(
+      (n, rs) => n + (rs.status?.readyReplicas ?? 0),
+      0,
+    );
+    const total = sets.reduce((n, rs) => n + (rs.status?.replicas ?? 0), 0);
+    const updated =
+      this.ctx.store.get(
+        TYPES.replicasets,
+        current.metadata.namespace,
+        current.metadata.name!,
+      )?.status?.replicas ?? 0;
+    const clean = Object.fromEntries(
+      Object.entries(status).filter(([, v]) => v !== undefined),
+    );
+    this.ctx.mutate(
+      TYPES.rollouts,
+      rollout,
+      o => {
+        o.status = {
+          ...clean,
+          observedGeneration: String(o.metadata.generation),
+          replicas: total,
+          updatedReplicas: updated,
+          readyReplicas: ready,
+          availableReplicas: ready,
+          selector: Object.entries(o.spec?.selector?.matchLabels ?? {})
+            .map(([k, v]) => `${k}=${v}`)
+            .join(','),
+          HPAReplicas: replicas,
+        };
+      },
+      true,
+    );
+  }
+}
+
+/** `30s`, `5m`, `1h` or a number of seconds; undefined means "until promoted". */
+function parseDuration(value: string | number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') return value * 1000;
+  const match = /^(\d+)(s|m|h)?$/.exec(value);
+  if (!match) return undefined;
+  const unit =
+    { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h'] ?? 1000;
+  return Number(match[1]) * unit;
+}
