@@ -348,7 +348,7 @@ describe('Cluster controllers', () => {
           labelSelector: 'app=content-api',
         });
       const byImage: Record<string, number> = {};
-      for (const p of list.items.filter(p => !p.metadata?.deletionTimestamp)) {
+      for (const p of list.items.filter(item => !item.metadata?.deletionTimestamp)) {
         const image = p.spec!.containers[0].image!;
         byImage[image] = (byImage[image] ?? 0) + 1;
       }
