@@ -79,7 +79,7 @@ node_modules/.install-stamp: yarn.lock package.json $(wildcard packages/*/packag
 ## --- the two commands --------------------------------------------------------------------
 
 start: deps
-	yarn start
+	@bash scripts/start.sh
 
 test: deps system-packages
 	@bash scripts/test-all.sh

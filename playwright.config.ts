@@ -17,8 +17,9 @@ export default defineConfig({
     ['json', { outputFile: 'node_modules/.cache/e2e-results.json' }],
   ],
   webServer: {
-    // Backend on :7007 (SQLite in memory, the repository's catalog) and app on :3000.
-    command: 'yarn start',
+    // The sandbox fleet, then backend on :7007 (SQLite in memory, the repository's
+    // catalog, the fleet's clusters) and app on :3000.
+    command: 'bash scripts/start.sh',
     url: 'http://localhost:3000',
     reuseExistingServer: !process.env.CI,
     timeout: 240_000,

@@ -341,14 +341,14 @@ describe('Cluster controllers', () => {
     });
     advance(20);
     const pods = async () => {
-      const list = await kc
-        .makeApiClient(CoreV1Api)
-        .listNamespacedPod({
-          namespace: 'demo',
-          labelSelector: 'app=content-api',
-        });
+      const list = await kc.makeApiClient(CoreV1Api).listNamespacedPod({
+        namespace: 'demo',
+        labelSelector: 'app=content-api',
+      });
       const byImage: Record<string, number> = {};
-      for (const p of list.items.filter(item => !item.metadata?.deletionTimestamp)) {
+      for (const p of list.items.filter(
+        item => !item.metadata?.deletionTimestamp,
+      )) {
         const image = p.spec!.containers[0].image!;
         byImage[image] = (byImage[image] ?? 0) + 1;
       }

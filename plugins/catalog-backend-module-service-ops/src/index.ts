@@ -8,4 +8,5 @@ export { localFileUrlReaderServiceFactory } from './module';
 export { TopologyDocumentProcessor } from './processor/TopologyDocumentProcessor';
 export { LocalFileUrlReader } from './reader/LocalFileUrlReader';
 export { parseTopologyDocument } from './topology/parseTopologyDocument';
+export { parseQuantity } from './topology/parseQuantity';
 export type * from './topology/types';

@@ -118,7 +118,7 @@ export class HpaController {
     const min = hpa.spec.minReplicas ?? 1;
     const max = hpa.spec.maxReplicas;
     const pods = this.ctx.store
-      .list(TYPES.pods, hpa.metadata.namespace)
+      .scan(TYPES.pods, hpa.metadata.namespace)
       .filter(p =>
         matchesSelectorObject(target.spec?.selector, p.metadata.labels),
       );

@@ -285,7 +285,7 @@ export class WorkloadController {
 
   private reconcileReplicaSet(rs: KubeObject) {
     const pods = this.ctx.store
-      .list(TYPES.pods, rs.metadata.namespace)
+      .scan(TYPES.pods, rs.metadata.namespace)
       .filter(p => ownedBy(p, rs) && !p.metadata.deletionTimestamp);
     const desired = rs.spec?.replicas ?? 0;
     if (pods.length < desired) {
@@ -303,7 +303,7 @@ export class WorkloadController {
       victims.forEach(pod => this.terminate(pod));
     }
     const active = this.ctx.store
-      .list(TYPES.pods, rs.metadata.namespace)
+      .scan(TYPES.pods, rs.metadata.namespace)
       .filter(p => ownedBy(p, rs) && !p.metadata.deletionTimestamp);
     const ready = active.filter(isReady).length;
     this.ctx.mutate(
@@ -473,7 +473,7 @@ export class WorkloadController {
     const now = this.ctx.now();
     if (now - this.metricsWrittenAt < 15_000) return;
     this.metricsWrittenAt = now;
-    for (const pod of this.ctx.store.list(TYPES.pods)) {
+    for (const pod of this.ctx.store.scan(TYPES.pods)) {
       if (pod.status?.phase !== 'Running') continue;
       const containers = (pod.spec?.containers ?? []).map((c: any) => {
         const usage = this.ctx.metrics.containerUsage(pod, c.name, now);

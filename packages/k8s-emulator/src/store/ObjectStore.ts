@@ -123,6 +123,17 @@ export class ObjectStore {
     return found;
   }
 
+  /**
+   * The stored objects themselves, not copies, for read-only use by the controllers on
+   * hot paths. Callers must not modify them.
+   */
+  scan(type: ResourceType, namespace?: string): readonly KubeObject[] {
+    const items = [...this.bucket(type).values()];
+    return namespace === undefined
+      ? items
+      : items.filter(o => o.metadata.namespace === namespace);
+  }
+
   list(type: ResourceType, namespace?: string): KubeObject[] {
     const items = [...this.bucket(type).values()].filter(
       o => namespace === undefined || o.metadata.namespace === namespace,

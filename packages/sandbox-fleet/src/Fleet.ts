@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import {
+  AcceleratedClock,
+  Clock,
+  Cluster,
+  findType,
+  generateTls,
+  GeneratedTls,
+} from '@internal/k8s-emulator';
+import { LoadModel } from './LoadModel';
+import { buildManifests } from './manifests';
+import { RegionName, REGIONS } from './regions';
+import { loadServices, ServiceModel } from './services';
+
+export interface FleetOptions {
+  /** Simulated seconds per real second. */
+  acceleration?: number;
+  seed?: number;
+  /** Simulated start time (epoch ms); now by default. */
+  start?: number;
+  /** A clock to use instead of an accelerated one (tests). */
+  clock?: Clock;
+  /** Serve plain HTTP instead of HTTPS (tests of protocol details). */
+  insecure?: boolean;
+  services?: ServiceModel[];
+}
+
+export interface FleetCluster {
+  region: RegionName;
+  url: string;
+  cluster: Cluster;
+  load: LoadModel;
+}
+
+/**
+ * The simulated fleet: one emulated cluster per region (us, eu, me, ap), each running
+ * the two services' workloads as their topology documents declare them, driven by a
+ * seeded load model.
+ */
+export class Fleet {
+  readonly clusters: FleetCluster[] = [];
+  /** Bearer token with read and write access to every cluster. */
+  readonly token = randomBytes(24).toString('hex');
+  /** Bearer token that may only read. */
+  readonly readOnlyToken = randomBytes(24).toString('hex');
+  tls?: GeneratedTls;
+  readonly clock: Clock;
+
+  private constructor(private readonly options: FleetOptions) {
+    const start = options.start ?? Date.now();
+    this.clock =
+      options.clock ?? new AcceleratedClock(options.acceleration ?? 30, start);
+  }
+
+  static async start(options: FleetOptions = {}): Promise<Fleet> {
+    const fleet = new Fleet(options);
+    await fleet.boot();
+    return fleet;
+  }
+
+  private async boot() {
+    const seed = this.options.seed ?? 42;
+    const services = this.options.services ?? loadServices();
+    this.tls = this.options.insecure ? undefined : await generateTls();
+    for (const [index, region] of REGIONS.entries()) {
+      const load = new LoadModel(region.name, seed, this.clock.now());
+      const cluster = new Cluster({
+        name: region.name,
+        clock: this.clock,
+        metrics: load,
+        seed: seed + index,
+        tokens: {
+          [this.token]: 'read-write',
+          [this.readOnlyToken]: 'read-only',
+        },
+        tls: this.tls && { key: this.tls.key, cert: this.tls.cert },
+      });
+      load.attach(cluster.store);
+      for (const service of services) {
+        for (const manifest of buildManifests(service, region.name)) {
+          const type = findType(
+            manifest.group,
+            manifest.version,
+            manifest.resource,
+          )!;
+          cluster.store.create(type, manifest.object);
+        }
+      }
+      const url = await cluster.api.listen(0);
+      this.clusters.push({ region: region.name, url, cluster, load });
+    }
+  }
+
+  /** Runs every cluster's controllers once (tests drive time with a manual clock). */
+  step() {
+    for (const { cluster } of this.clusters) cluster.step();
+  }
+
+  /** Runs the controllers on a real-time interval. */
+  run(intervalMs = 500) {
+    for (const { cluster } of this.clusters) cluster.run(intervalMs);
+  }
+
+  async stop() {
+    await Promise.all(this.clusters.map(c => c.cluster.stop()));
+  }
+
+  /** The `kubernetes` section of app-config that points Backstage at this fleet. */
+  kubernetesConfig() {
+    return {
+      serviceLocatorMethod: { type: 'multiTenant' },
+      clusterLocatorMethods: [
+        {
+          type: 'config',
+          clusters: this.clusters.map(c => ({
+            name: c.region,
+            url: c.url,
+            authProvider: 'serviceAccount',
+            serviceAccountToken: this.token,
+            ...(this.tls
+              ? { caData: Buffer.from(this.tls.ca).toString('base64') }
+              : { skipTLSVerify: true }),
+          })),
+        },
+      ],
+    };
+  }
+}

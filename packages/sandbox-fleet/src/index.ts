@@ -1,0 +1,12 @@
+/**
+ * The simulated four-region fleet of the learning platform's services.
+ *
+ * @packageDocumentation
+ */
+export { Fleet } from './Fleet';
+export type { FleetOptions, FleetCluster } from './Fleet';
+export { LoadModel } from './LoadModel';
+export { buildManifests, DRIFT } from './manifests';
+export { REGIONS } from './regions';
+export type { RegionName } from './regions';
+export { loadServices } from './services';

@@ -1,0 +1,71 @@
+/* eslint-disable no-console */
+import fs from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { Fleet } from './Fleet';
+
+/**
+ * Starts the simulated fleet for `make start` and writes the app-config that points the
+ * backend at it (`.sandbox/app-config.sandbox.yaml`), then runs until stopped.
+ *
+ * Environment: SANDBOX_DIR (default .sandbox), SANDBOX_ACCELERATION (simulated seconds
+ * per second, default 30), SANDBOX_SEED (default 42).
+ */
+async function main() {
+  const dir = path.resolve(process.env.SANDBOX_DIR ?? '.sandbox');
+  const acceleration = Number(process.env.SANDBOX_ACCELERATION ?? 30);
+  const seed = Number(process.env.SANDBOX_SEED ?? 42);
+  if (!Number.isFinite(acceleration) || acceleration <= 0) {
+    throw new Error(
+      `SANDBOX_ACCELERATION must be a positive number, got ${process.env.SANDBOX_ACCELERATION}`,
+    );
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  fs.rmSync(path.join(dir, 'ready'), { force: true });
+  const fleet = await Fleet.start({ acceleration, seed });
+  fleet.run();
+  const config = {
+    kubernetes: fleet.kubernetesConfig(),
+  };
+  fs.writeFileSync(
+    path.join(dir, 'app-config.sandbox.yaml'),
+    `# Written by the sandbox fleet (packages/sandbox-fleet) at start; do not edit.\n${stringify(
+      config,
+    )}`,
+    { mode: 0o600 },
+  );
+  fs.writeFileSync(
+    path.join(dir, 'fleet.json'),
+    JSON.stringify(
+      {
+        token: fleet.token,
+        readOnlyToken: fleet.readOnlyToken,
+        ca: fleet.tls?.ca,
+        clusters: fleet.clusters.map(c => ({ region: c.region, url: c.url })),
+        acceleration,
+        seed,
+      },
+      null,
+      2,
+    ),
+    { mode: 0o600 },
+  );
+  fs.writeFileSync(path.join(dir, 'ready'), new Date().toISOString());
+  console.log(
+    `sandbox fleet: ${fleet.clusters
+      .map(c => `${c.region} ${c.url}`)
+      .join(', ')} (x${acceleration}, seed ${seed})`,
+  );
+  const stop = async () => {
+    await fleet.stop();
+    fs.rmSync(path.join(dir, 'ready'), { force: true });
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch(error => {
+  console.error(`sandbox fleet failed to start: ${error.stack ?? error}`);
+  process.exit(1);
+});

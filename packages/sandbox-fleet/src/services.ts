@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseTopologyDocument } from '@internal/backstage-plugin-catalog-backend-module-service-ops';
+import type { TopologyDocument } from '@internal/backstage-plugin-catalog-backend-module-service-ops';
+
+export interface ServiceModel {
+  /** Catalog name, e.g. `authoring-service`. */
+  name: string;
+  /** Kubernetes namespace, as the catalog's `backstage.io/kubernetes-namespace` says. */
+  namespace: string;
+  document: TopologyDocument;
+}
+
+const repoRoot = path.resolve(__dirname, '../../..');
+
+/** The two services, read from the same documents the catalog reads. */
+export function loadServices(root = repoRoot): ServiceModel[] {
+  const read = (file: string) =>
+    parseTopologyDocument(fs.readFileSync(path.join(root, file), 'utf8'));
+  const services = [
+    {
+      name: 'authoring-service',
+      namespace: 'authoring',
+      document: read(
+        'docs/services/authoring-service/12-DEPLOYMENT_TOPOLOGY.md',
+      ),
+    },
+    {
+      name: 'content-service',
+      namespace: 'content',
+      document: read('docs/services/content-service/DEPLOYMENT_TOPOLOGY.md'),
+    },
+  ];
+  for (const service of services) {
+    if (service.document.problems.length) {
+      throw new Error(
+        `the topology document of ${
+          service.name
+        } has problems: ${service.document.problems
+          .map(p => `line ${p.line}: ${p.message}`)
+          .join('; ')}`,
+      );
+    }
+  }
+  return services;
+}
