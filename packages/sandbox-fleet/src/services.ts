@@ -11,10 +11,19 @@ export interface ServiceModel {
   document: TopologyDocument;
 }
 
-const repoRoot = path.resolve(__dirname, '../../..');
+/** The repository root: the nearest folder upwards from `from` that has docs/services. */
+export function findRepoRoot(from = process.cwd()): string {
+  let dir = path.resolve(from);
+  while (!fs.existsSync(path.join(dir, 'docs/services'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no docs/services folder above ${from}`);
+    dir = parent;
+  }
+  return dir;
+}
 
 /** The two services, read from the same documents the catalog reads. */
-export function loadServices(root = repoRoot): ServiceModel[] {
+export function loadServices(root = findRepoRoot()): ServiceModel[] {
   const read = (file: string) =>
     parseTopologyDocument(fs.readFileSync(path.join(root, file), 'utf8'));
   const services = [
