@@ -93,3 +93,61 @@ test("a container's page shows its declared scaling and resources", async ({
   await expect(page.getByText('4Gi (4 GiB)')).toBeVisible();
   await expect(page.getByText('Note: Yjs docs in memory')).toBeVisible();
 });
+
+test("the Kubernetes tab shows authoring-service's pods in all four regions", async ({
+  page,
+}) => {
+  await page.goto('/catalog/default/component/authoring-service/kubernetes');
+  for (const region of ['us', 'eu', 'me', 'ap']) {
+    const cluster = page
+      .locator('.MuiAccordion-root, [class*="Accordion"]')
+      .filter({ has: page.getByText(region, { exact: true }) })
+      .first();
+    await expect(cluster).toContainText(/\d+ pods/, { timeout: 60_000 });
+  }
+});
+
+test('the Kubernetes backend returns authoring-api pods and HPA from every cluster', async ({
+  request,
+}) => {
+  const refresh = await request.get(
+    'http://localhost:7007/api/auth/guest/refresh',
+    {
+      headers: { 'X-Requested-With': 'XMLHttpRequest' },
+    },
+  );
+  const token = (await refresh.json()).backstageIdentity.token;
+  const response = await request.post(
+    'http://localhost:7007/api/kubernetes/services/authoring-api',
+    {
+      headers: { Authorization: `Bearer ${token}` },
+      data: {
+        entity: {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: { name: 'authoring-api', namespace: 'default' },
+        },
+      },
+    },
+  );
+  expect(response.status()).toBe(200);
+  const { items } = await response.json();
+  expect(items.map((i: any) => i.cluster.name).sort()).toEqual([
+    'ap',
+    'eu',
+    'me',
+    'us',
+  ]);
+  for (const item of items) {
+    expect(item.errors).toEqual([]);
+    const pods = item.resources.find((r: any) => r.type === 'pods').resources;
+    expect(pods.length).toBeGreaterThanOrEqual(3);
+    const hpas = item.resources.find(
+      (r: any) => r.type === 'horizontalpodautoscalers',
+    ).resources;
+    expect(hpas.map((h: any) => h.metadata.name)).toEqual(['authoring-api']);
+    expect(item.podMetrics.length).toBe(
+      pods.filter((p: any) => p.status.phase === 'Running').length,
+    );
+  }
+});

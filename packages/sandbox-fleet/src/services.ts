@@ -16,7 +16,8 @@ export function findRepoRoot(from = process.cwd()): string {
   let dir = path.resolve(from);
   while (!fs.existsSync(path.join(dir, 'docs/services'))) {
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no docs/services folder above ${from}`);
+    if (parent === dir)
+      throw new Error(`no docs/services folder above ${from}`);
     dir = parent;
   }
   return dir;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { apiVersionOf, ResourceType } from '../api/resources';
 import { alreadyExists, ApiError, conflict, notFound } from '../api/status';
+import { canonicalizeResources } from './canonicalQuantities';
 
 export type KubeObject = {
   apiVersion?: string;
@@ -154,6 +155,7 @@ export class ObjectStore {
     options: { dryRun?: boolean } = {},
   ): KubeObject {
     const object = structuredClone(input);
+    canonicalizeResources(object);
     const metadata = object.metadata;
     if (!metadata.name && metadata.generateName) {
       metadata.name = `${metadata.generateName}${randomUUID()
@@ -211,6 +213,7 @@ export class ObjectStore {
       );
     }
     const next = structuredClone(input);
+    canonicalizeResources(next);
     next.apiVersion = current.apiVersion;
     next.kind = current.kind;
     next.metadata.uid = current.metadata.uid;
