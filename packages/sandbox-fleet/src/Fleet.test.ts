@@ -128,12 +128,10 @@ describe('the sandbox fleet', () => {
     expect(afternoon).toBeGreaterThan(6);
     expect(afternoon).toBeLessThanOrEqual(30);
     await waitFor(() => seen.includes(afternoon));
-    const pods = await kc
-      .makeApiClient(CoreV1Api)
-      .listNamespacedPod({
-        namespace: 'authoring',
-        labelSelector: 'app=authoring-api',
-      });
+    const pods = await kc.makeApiClient(CoreV1Api).listNamespacedPod({
+      namespace: 'authoring',
+      labelSelector: 'app=authoring-api',
+    });
     expect(pods.items.filter(p => !p.metadata!.deletionTimestamp)).toHaveLength(
       afternoon,
     );
