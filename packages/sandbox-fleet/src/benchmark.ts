@@ -104,7 +104,7 @@ async function fanOut() {
 
   // Watch fan-out: 10 watchers per cluster, every pod updated once.
   const WATCHERS = 10;
-  let delivered = 0;
+  const counter = { delivered: 0 };
   const expected = CLUSTERS * WATCHERS * PODS;
   const aborts: AbortController[] = [];
   for (const { url, cluster } of clusters) {
@@ -115,7 +115,7 @@ async function fanOut() {
           '/api/v1/namespaces/bench/pods',
           { resourceVersion: rv },
           () => {
-            delivered++;
+            counter.delivered++;
           },
           () => undefined,
         ),
@@ -130,7 +130,7 @@ async function fanOut() {
       cluster.store.update(podType, pod);
     }
   }
-  while (delivered < expected && performance.now() - started < 60_000) {
+  while (counter.delivered < expected && performance.now() - started < 60_000) {
     await new Promise(resolve => setTimeout(resolve, 5));
   }
   const watchMs = performance.now() - started;
