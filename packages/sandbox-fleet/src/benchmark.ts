@@ -140,10 +140,10 @@ async function fanOut() {
     list: listResult,
     watch: {
       watchers: CLUSTERS * WATCHERS,
-      delivered,
+      delivered: counter.delivered,
       expected,
       ms: watchMs,
-      eventsPerSecond: (delivered / watchMs) * 1000,
+      eventsPerSecond: (counter.delivered / watchMs) * 1000,
     },
   };
 }
