@@ -400,7 +400,13 @@ describe('Cluster controllers', () => {
 
   it('brings a blue/green preview up, waits for promotion, then switches and scales the old set down', async () => {
     const custom = kc.makeApiClient(CustomObjectsApi);
-    const group = { group: 'argoproj.io', version: 'v1alpha1', namespace: 'demo', plural: 'rollouts', name: 'authoring-api' };
+    const group = {
+      group: 'argoproj.io',
+      version: 'v1alpha1',
+      namespace: 'demo',
+      plural: 'rollouts',
+      name: 'authoring-api',
+    };
     const rollout = (image: string) => ({
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Rollout',
@@ -408,25 +414,51 @@ describe('Cluster controllers', () => {
       spec: {
         replicas: 3,
         selector: { matchLabels: { app: 'authoring-api' } },
-        template: { metadata: { labels: { app: 'authoring-api' } }, spec: { containers: [{ name: 'api', image }] } },
-        strategy: { blueGreen: { activeService: 'authoring-api', previewService: 'authoring-api-preview', autoPromotionEnabled: false, scaleDownDelaySeconds: 30 } },
+        template: {
+          metadata: { labels: { app: 'authoring-api' } },
+          spec: { containers: [{ name: 'api', image }] },
+        },
+        strategy: {
+          blueGreen: {
+            activeService: 'authoring-api',
+            previewService: 'authoring-api-preview',
+            autoPromotionEnabled: false,
+            scaleDownDelaySeconds: 30,
+          },
+        },
       },
     });
-    await custom.createNamespacedCustomObject({ ...group, body: rollout('authoring:1') });
+    await custom.createNamespacedCustomObject({
+      ...group,
+      body: rollout('authoring:1'),
+    });
     advance(20);
-    const blue = ((await custom.getNamespacedCustomObject(group)) as any).status;
+    const blue = ((await custom.getNamespacedCustomObject(group)) as any)
+      .status;
     expect(blue.phase).toBe('Healthy');
     const current = (await custom.getNamespacedCustomObject(group)) as any;
-    await custom.replaceNamespacedCustomObject({ ...group, body: { ...rollout('authoring:2'), metadata: current.metadata } });
+    await custom.replaceNamespacedCustomObject({
+      ...group,
+      body: { ...rollout('authoring:2'), metadata: current.metadata },
+    });
     advance(30);
-    const paused = ((await custom.getNamespacedCustomObject(group)) as any).status;
-    expect(paused).toMatchObject({ phase: 'Paused', pauseConditions: [{ reason: 'BlueGreenPause' }] });
+    const paused = ((await custom.getNamespacedCustomObject(group)) as any)
+      .status;
+    expect(paused).toMatchObject({
+      phase: 'Paused',
+      pauseConditions: [{ reason: 'BlueGreenPause' }],
+    });
     expect(paused.blueGreen.activeSelector).toBe(blue.stableRS);
     expect(paused.blueGreen.previewSelector).not.toBe(blue.stableRS);
     const running = async () =>
-      (await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'demo', labelSelector: 'app=authoring-api' })).items.filter(
-        p => !p.metadata?.deletionTimestamp,
-      ).length;
+      (
+        await kc
+          .makeApiClient(CoreV1Api)
+          .listNamespacedPod({
+            namespace: 'demo',
+            labelSelector: 'app=authoring-api',
+          })
+      ).items.filter(p => !p.metadata?.deletionTimestamp).length;
     expect(await running()).toBe(6); // blue and green side by side
 
     await custom.patchNamespacedCustomObjectStatus(
@@ -434,9 +466,12 @@ describe('Cluster controllers', () => {
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
     advance(5);
-    const promoted = ((await custom.getNamespacedCustomObject(group)) as any).status;
+    const promoted = ((await custom.getNamespacedCustomObject(group)) as any)
+      .status;
     expect(promoted.phase).toBe('Healthy');
-    expect(promoted.blueGreen.activeSelector).toBe(paused.blueGreen.previewSelector);
+    expect(promoted.blueGreen.activeSelector).toBe(
+      paused.blueGreen.previewSelector,
+    );
     expect(await running()).toBe(6); // the old set stays for scaleDownDelaySeconds
     advance(40);
     expect(await running()).toBe(3);
@@ -444,14 +479,30 @@ describe('Cluster controllers', () => {
 
   it('scales through the scale subresource and refuses a negative count with 422', async () => {
     const apps = kc.makeApiClient(AppsV1Api);
-    const scale = await apps.readNamespacedDeploymentScale({ name: 'api', namespace: 'demo' });
-    await apps.replaceNamespacedDeploymentScale({ name: 'api', namespace: 'demo', body: { ...scale, spec: { replicas: 5 } } });
+    const scale = await apps.readNamespacedDeploymentScale({
+      name: 'api',
+      namespace: 'demo',
+    });
+    await apps.replaceNamespacedDeploymentScale({
+      name: 'api',
+      namespace: 'demo',
+      body: { ...scale, spec: { replicas: 5 } },
+    });
     advance(15);
-    expect((await apps.readNamespacedDeployment({ name: 'api', namespace: 'demo' })).status!.readyReplicas).toBe(5);
+    expect(
+      (await apps.readNamespacedDeployment({ name: 'api', namespace: 'demo' }))
+        .status!.readyReplicas,
+    ).toBe(5);
     await expect(
-      apps.replaceNamespacedDeploymentScale({ name: 'api', namespace: 'demo', body: { ...scale, spec: { replicas: -2 } } }),
+      apps.replaceNamespacedDeploymentScale({
+        name: 'api',
+        namespace: 'demo',
+        body: { ...scale, spec: { replicas: -2 } },
+      }),
     ).rejects.toMatchObject({ code: 422 });
-    await expect(apps.readNamespacedDeployment({ name: 'missing', namespace: 'demo' })).rejects.toMatchObject({ code: 404 });
+    await expect(
+      apps.readNamespacedDeployment({ name: 'missing', namespace: 'demo' }),
+    ).rejects.toMatchObject({ code: 404 });
   });
 });
 

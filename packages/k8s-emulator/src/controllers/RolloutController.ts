@@ -244,10 +244,13 @@ export class RolloutController {
           current.metadata.namespace,
           current.metadata.name!,
         )?.status?.readyReplicas ?? 0;
-// `kubectl argo rollouts promote` clears the pause condition of a paused rollout.
-      const userPromoted = status.controllerPause && !(status.pauseConditions ?? []).length;
+      // `kubectl argo rollouts promote` clears the pause condition of a paused rollout.
+      const userPromoted =
+        status.controllerPause && !(status.pauseConditions ?? []).length;
       const promoted =
-        status.promoteFull || strategy.autoPromotionEnabled === true || userPromoted;
+        status.promoteFull ||
+        strategy.autoPromotionEnabled === true ||
+        userPromoted;
       status.currentPodHash = hash;
       if (ready >= replicas && promoted) {
         const previous = old.find(
