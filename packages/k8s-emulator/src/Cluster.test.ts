@@ -452,12 +452,10 @@ describe('Cluster controllers', () => {
     expect(paused.blueGreen.previewSelector).not.toBe(blue.stableRS);
     const running = async () =>
       (
-        await kc
-          .makeApiClient(CoreV1Api)
-          .listNamespacedPod({
-            namespace: 'demo',
-            labelSelector: 'app=authoring-api',
-          })
+        await kc.makeApiClient(CoreV1Api).listNamespacedPod({
+          namespace: 'demo',
+          labelSelector: 'app=authoring-api',
+        })
       ).items.filter(p => !p.metadata?.deletionTimestamp).length;
     expect(await running()).toBe(6); // blue and green side by side
 
