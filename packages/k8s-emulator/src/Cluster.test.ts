@@ -10,6 +10,7 @@ import {
   CustomObjectsApi,
 } from '@kubernetes/client-node';
 import { Cluster } from './Cluster';
+import { waitFor } from './testing/waitFor';
 import { ManualClock } from './controllers/Clock';
 import { MetricsProvider } from './controllers/context';
 import { KubeObject } from './store/ObjectStore';
@@ -503,12 +504,3 @@ describe('Cluster controllers', () => {
     ).rejects.toMatchObject({ code: 404 });
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000) {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs)
-      throw new Error('condition not met in time');
-    await new Promise(resolve => setTimeout(resolve, 20));
-  }
-}

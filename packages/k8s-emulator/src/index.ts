@@ -17,3 +17,5 @@ export { AcceleratedClock, ManualClock, timestamp } from './controllers/Clock';
 export type { Clock } from './controllers/Clock';
 export type { MetricsProvider } from './controllers/context';
 export type { WorkloadTimings } from './controllers/WorkloadController';
+export { Random } from './controllers/context';
+export { waitFor } from './testing/waitFor';

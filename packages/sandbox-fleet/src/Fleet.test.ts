@@ -5,7 +5,7 @@ import {
   KubeConfig,
   makeInformer,
 } from '@kubernetes/client-node';
-import { ManualClock } from '@internal/k8s-emulator';
+import { ManualClock, waitFor } from '@internal/k8s-emulator';
 import { Fleet } from './Fleet';
 
 // 06:00 in the us region (UTC-5): before the working day.
@@ -138,12 +138,3 @@ describe('the sandbox fleet', () => {
     await informer.stop();
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000) {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs)
-      throw new Error('condition not met in time');
-    await new Promise(resolve => setTimeout(resolve, 20));
-  }
-}

@@ -3,7 +3,7 @@ import type {
   MetricsProvider,
   ObjectStore,
 } from '@internal/k8s-emulator';
-import { findType } from '@internal/k8s-emulator';
+import { findType, Random } from '@internal/k8s-emulator';
 import { parseQuantity } from '@internal/backstage-plugin-catalog-backend-module-service-ops';
 import { RegionName, REGIONS } from './regions';
 
@@ -93,18 +93,6 @@ interface Burst {
   tau: number;
 }
 
-/** Seeded pseudo-random numbers (mulberry32). */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The load on one region's services: a daily curve in the region's local time (quiet at
  * night, peaking mid-afternoon), enrollment bursts that pile work onto content-bundler,
@@ -120,7 +108,10 @@ export class LoadModel implements MetricsProvider {
   constructor(readonly region: RegionName, seed: number, start: number) {
     this.offsetHours = REGIONS.find(r => r.name === region)!.utcOffsetHours;
     this.scale = REGION_SCALE[region];
-    const next = random(seed * 31 + REGIONS.findIndex(r => r.name === region));
+    const generator = new Random(
+      seed * 31 + REGIONS.findIndex(r => r.name === region),
+    );
+    const next = () => generator.next();
     const schedule = (
       everyHours: number,
       size: number,

@@ -8,6 +8,7 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { ApiServer } from './ApiServer';
+import { waitFor } from '../testing/waitFor';
 import { generateTls } from './tls';
 import { ObjectStore } from '../store/ObjectStore';
 import { findType } from './resources';
@@ -399,12 +400,3 @@ describe('ApiServer through @kubernetes/client-node', () => {
     }
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000) {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs)
-      throw new Error('condition not met in time');
-    await new Promise(resolve => setTimeout(resolve, 20));
-  }
-}
