@@ -74,4 +74,5 @@ backend.add(
 );
 backend.add(localFileUrlReaderServiceFactory);
 
+backend.add(import('@internal/backstage-plugin-service-ops-backend'));
 backend.start();

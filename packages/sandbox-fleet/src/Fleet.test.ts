@@ -72,6 +72,7 @@ describe('the sandbox fleet', () => {
         'content-scorm-importer',
       ];
       if (region !== 'ap') expected.push('content-exporter');
+      if (region === 'us') expected.push('content-debug-shell');
       expect(deployments.sort()).toEqual(expected.sort());
       expect(rollouts).toEqual(['content-api']);
       const collab = await apps.readNamespacedDeployment({

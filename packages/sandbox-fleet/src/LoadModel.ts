@@ -4,7 +4,7 @@ import type {
   ObjectStore,
 } from '@internal/k8s-emulator';
 import { findType, Random } from '@internal/k8s-emulator';
-import { parseQuantity } from '@internal/backstage-plugin-catalog-backend-module-service-ops';
+import { parseQuantity } from '@internal/backstage-plugin-service-ops-common';
 import { RegionName, REGIONS } from './regions';
 
 const HOUR = 3_600_000;

@@ -9,4 +9,4 @@ export { LoadModel } from './LoadModel';
 export { buildManifests, DRIFT } from './manifests';
 export { REGIONS } from './regions';
 export type { RegionName } from './regions';
-export { loadServices } from './services';
+export { findRepoRoot, loadServices } from './services';

@@ -20,11 +20,14 @@ export const DRIFT: Record<
     maxReplicas?: Record<string, number>;
     notDeployed?: string[];
     memoryLimit?: Record<string, string>;
+    /** Workloads that run in the region but that no document declares, by service. */
+    undeclared?: Record<string, string[]>;
   }
 > = {
   me: { maxReplicas: { 'content-bundler': 40 } },
   ap: { notDeployed: ['content-exporter'] },
   eu: { memoryLimit: { 'authoring-worker': '2Gi' } },
+  us: { undeclared: { 'content-service': ['content-debug-shell'] } },
 };
 
 /** Pods metrics (custom.metrics.k8s.io) are named after the document's metric, snake_case. */
@@ -204,6 +207,36 @@ export function buildManifests(
           labels,
         ),
       );
+  }
+  for (const name of drift.undeclared?.[service.name] ?? []) {
+    const labels = labelsOf(service, name);
+    manifests.push({
+      group: 'apps',
+      version: 'v1',
+      resource: 'deployments',
+      object: {
+        metadata: { name, namespace, labels },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: name } },
+          template: {
+            metadata: { labels },
+            spec: {
+              containers: [
+                {
+                  name,
+                  image: `registry.learning.example/${service.name}/${name}:debug`,
+                  resources: {
+                    requests: { cpu: '100m', memory: '128Mi' },
+                    limits: { cpu: '500m', memory: '256Mi' },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
+    });
   }
   return manifests;
 }

@@ -1,6 +1,6 @@
 import MarkdownIt, { type Token } from 'markdown-it';
 import { parseDiagram } from './parseDiagram';
-import { parseQuantity } from './parseQuantity';
+import { parseQuantity } from '@internal/backstage-plugin-service-ops-common';
 import { parseTriggers } from './parseTrigger';
 import {
   ContainerType,

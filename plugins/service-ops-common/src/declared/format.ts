@@ -41,3 +41,26 @@ export function describeTrigger(trigger: DeclaredTrigger): string {
       return `${head} in total`;
   }
 }
+
+/**
+ * A scalar as a Kubernetes quantity reads best: `0.5` cpu -> `500m`, `2147483648` memory ->
+ * `2Gi`, `1.5` cpu -> `1.5`.
+ */
+export function formatQuantity(value: number, kind: 'cpu' | 'memory'): string {
+  if (kind === 'cpu') {
+    return value < 1
+      ? `${Number((value * 1000).toFixed(1))}m`
+      : `${Number(value.toFixed(3))}`;
+  }
+  for (const [suffix, size] of [
+    ['Ti', 2 ** 40],
+    ['Gi', 2 ** 30],
+    ['Mi', 2 ** 20],
+    ['Ki', 2 ** 10],
+  ] as const) {
+    if (value >= size && Number.isInteger((value / size) * 100)) {
+      return `${Number((value / size).toFixed(2))}${suffix}`;
+    }
+  }
+  return String(value);
+}

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { Quantity } from './types';
+import { Quantity } from '../declared/types';
 
 // Kubernetes quantity grammar (k8s.io/apimachinery/pkg/api/resource):
 //   <quantity> ::= <signedNumber><suffix>

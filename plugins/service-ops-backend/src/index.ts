@@ -1,0 +1,6 @@
+/**
+ * service-ops backend plugin: live state of services' workloads across clusters.
+ *
+ * @packageDocumentation
+ */
+export { serviceOpsPlugin as default } from './plugin';

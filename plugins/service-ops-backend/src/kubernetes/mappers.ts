@@ -1,0 +1,245 @@
+import type {
+  V1Pod,
+  V1PodDisruptionBudget,
+  V1Container,
+  CoreV1Event,
+  V2HorizontalPodAutoscaler,
+} from '@kubernetes/client-node';
+import {
+  CpuMemory,
+  describeHpaMetric,
+  explainHpa,
+  LiveContainerResources,
+  LiveEvent,
+  LiveHpa,
+  LiveHpaMetric,
+  LivePdb,
+  LivePod,
+  LiveRolloutState,
+  LiveWorkload,
+  parseQuantity,
+} from '@internal/backstage-plugin-service-ops-common';
+
+/** A quantity's scalar, or undefined when absent or not a quantity (never throws on wire data). */
+export function quantity(
+  text: string | number | undefined,
+): number | undefined {
+  if (text === undefined || text === null) return undefined;
+  if (typeof text === 'number') return text;
+  // metrics.k8s.io reports CPU in nanocores (`12345678n`) and microcores (`u`).
+  const small = /^(\d+(?:\.\d+)?)(n|u)$/.exec(text);
+  if (small) return Number(small[1]) * (small[2] === 'n' ? 1e-9 : 1e-6);
+  try {
+    return parseQuantity(text).value;
+  } catch {
+    return undefined;
+  }
+}
+
+function cpuMemory(
+  values: Record<string, string | number> | undefined,
+): CpuMemory {
+  const cpu = quantity(values?.cpu);
+  const memory = quantity(values?.memory);
+  return {
+    ...(cpu !== undefined ? { cpu } : {}),
+    ...(memory !== undefined ? { memory } : {}),
+  };
+}
+
+export function toContainerResources(
+  container: V1Container,
+): LiveContainerResources {
+  return {
+    name: container.name,
+    requests: cpuMemory(container.resources?.requests as any),
+    limits: cpuMemory(container.resources?.limits as any),
+  };
+}
+
+const iso = (value: Date | string | undefined) =>
+  value ? new Date(value).toISOString() : undefined;
+
+/** Wire -> domain: a pod, with each container's usage when a metrics sample exists. */
+export function toLivePod(pod: V1Pod, usage?: Map<string, CpuMemory>): LivePod {
+  const statuses = pod.status?.containerStatuses ?? [];
+  const terminated = statuses
+    .map(s => s.lastState?.terminated?.reason)
+    .find(Boolean);
+  const createdAt = iso(pod.metadata?.creationTimestamp);
+  return {
+    name: pod.metadata?.name ?? '',
+    namespace: pod.metadata?.namespace ?? '',
+    phase: pod.status?.phase ?? 'Unknown',
+    ready: (pod.status?.conditions ?? []).some(
+      c => c.type === 'Ready' && c.status === 'True',
+    ),
+    restarts: statuses.reduce((n, s) => n + (s.restartCount ?? 0), 0),
+    ...(createdAt ? { createdAt } : {}),
+    ...(terminated ? { lastTerminationReason: terminated } : {}),
+    terminating: !!pod.metadata?.deletionTimestamp,
+    ...(pod.spec?.nodeName ? { node: pod.spec.nodeName } : {}),
+    containers: (pod.spec?.containers ?? []).map(c => {
+      const used = usage?.get(c.name);
+      return { ...toContainerResources(c), ...(used ? { usage: used } : {}) };
+    }),
+  };
+}
+
+function rolloutState(object: any): LiveRolloutState | undefined {
+  const strategy = object.spec?.strategy ?? {};
+  const status = object.status ?? {};
+  if (!strategy.canary && !strategy.blueGreen) return undefined;
+  const pause = (status.pauseConditions ?? [])[0];
+  const steps: any[] = strategy.canary?.steps ?? [];
+  const index: number | undefined = status.currentStepIndex;
+  // The weight the canary runs at: the last setWeight at or before the current step.
+  let weight: number | undefined;
+  if (strategy.canary) {
+    weight = 0;
+    for (let i = 0; i < Math.min(index ?? steps.length, steps.length); i++) {
+      if (steps[i].setWeight !== undefined) weight = steps[i].setWeight;
+    }
+    if (index !== undefined && index >= steps.length) weight = 100;
+    if (status.abort) weight = 0;
+  }
+  return {
+    strategy: strategy.canary ? 'canary' : 'blueGreen',
+    ...(status.phase ? { phase: status.phase } : {}),
+    ...(status.message ? { message: status.message } : {}),
+    ...(strategy.canary ? { steps: steps.length } : {}),
+    ...(index !== undefined ? { currentStepIndex: index } : {}),
+    ...(weight !== undefined ? { weight } : {}),
+    paused: !!object.spec?.paused || (status.pauseConditions ?? []).length > 0,
+    ...(pause?.reason ? { pauseReason: pause.reason } : {}),
+    ...(pause?.startTime ? { pausedSince: iso(pause.startTime) } : {}),
+    aborted: !!status.abort,
+    ...(status.stableRS ? { stableHash: status.stableRS } : {}),
+    ...(status.currentPodHash ? { canaryHash: status.currentPodHash } : {}),
+  };
+}
+
+/** Wire -> domain: a Deployment, StatefulSet or Argo Rollout (same replica fields). */
+export function toLiveWorkload(
+  kind: LiveWorkload['kind'],
+  object: any,
+): LiveWorkload {
+  const rollout = kind === 'Rollout' ? rolloutState(object) : undefined;
+  const strategy =
+    rollout?.strategy ??
+    object.spec?.strategy?.type ??
+    object.spec?.updateStrategy?.type;
+  return {
+    kind,
+    name: object.metadata?.name ?? '',
+    namespace: object.metadata?.namespace ?? '',
+    desired: object.spec?.replicas ?? 0,
+    ready: object.status?.readyReplicas ?? 0,
+    available: object.status?.availableReplicas ?? 0,
+    updated: object.status?.updatedReplicas ?? 0,
+    ...(strategy ? { strategy } : {}),
+    ...(rollout ? { rollout } : {}),
+    template: (object.spec?.template?.spec?.containers ?? []).map(
+      toContainerResources,
+    ),
+  };
+}
+
+const sourceKey = (type: string) =>
+  type.charAt(0).toLowerCase() + type.slice(1);
+
+/** Wire -> domain: an autoscaling/v2 HPA, its metrics as numbers, its conditions in words. */
+export function toLiveHpa(
+  hpa: V2HorizontalPodAutoscaler,
+  scaledObject?: LiveHpa['scaledObject'],
+): LiveHpa {
+  const current = hpa.status?.currentMetrics ?? [];
+  const metrics: LiveHpaMetric[] = (hpa.spec?.metrics ?? []).map(metric => {
+    const source: any = (metric as any)[sourceKey(metric.type)];
+    const name: string = source?.name ?? source?.metric?.name ?? metric.type;
+    const target = source?.target ?? {};
+    const targetType = (target.type ?? 'Value') as LiveHpaMetric['targetType'];
+    const read = (value: any) =>
+      targetType === 'Utilization'
+        ? value?.averageUtilization
+        : quantity(
+            targetType === 'AverageValue' ? value?.averageValue : value?.value,
+          );
+    // currentMetrics are matched by type and name, not by position: a metric that cannot be
+    // read is missing from the status.
+    const status: any = current.find(c => {
+      const s: any = (c as any)[sourceKey(c.type)];
+      return (
+        c.type === metric.type &&
+        (s?.name ?? s?.metric?.name ?? c.type) === name
+      );
+    });
+    const currentValue = read(status?.[sourceKey(metric.type)]?.current);
+    const withoutDescription = {
+      type: metric.type,
+      name,
+      targetType,
+      target: read(target) ?? 0,
+      ...(currentValue !== undefined ? { current: currentValue } : {}),
+    };
+    return {
+      ...withoutDescription,
+      description: describeHpaMetric(withoutDescription),
+    };
+  });
+  const live: Omit<LiveHpa, 'explanation'> = {
+    name: hpa.metadata?.name ?? '',
+    namespace: hpa.metadata?.namespace ?? '',
+    target: {
+      kind: hpa.spec?.scaleTargetRef.kind ?? '',
+      name: hpa.spec?.scaleTargetRef.name ?? '',
+    },
+    min: hpa.spec?.minReplicas ?? 1,
+    max: hpa.spec?.maxReplicas ?? 1,
+    current: hpa.status?.currentReplicas ?? 0,
+    desired: hpa.status?.desiredReplicas ?? 0,
+    metrics,
+    conditions: (hpa.status?.conditions ?? []).map(c => ({
+      type: c.type,
+      status: c.status,
+      ...(c.reason ? { reason: c.reason } : {}),
+      ...(c.message ? { message: c.message } : {}),
+      ...(c.lastTransitionTime ? { since: iso(c.lastTransitionTime) } : {}),
+    })),
+    ...(hpa.status?.lastScaleTime
+      ? { lastScaleTime: iso(hpa.status.lastScaleTime) }
+      : {}),
+    ...(scaledObject ? { scaledObject } : {}),
+  };
+  return { ...live, explanation: explainHpa(live) };
+}
+
+export function toLivePdb(pdb: V1PodDisruptionBudget): LivePdb {
+  const text = (v: string | number | undefined) =>
+    v === undefined ? undefined : String(v);
+  const minAvailable = text(pdb.spec?.minAvailable as any);
+  const maxUnavailable = text(pdb.spec?.maxUnavailable as any);
+  return {
+    name: pdb.metadata?.name ?? '',
+    ...(minAvailable ? { minAvailable } : {}),
+    ...(maxUnavailable ? { maxUnavailable } : {}),
+    currentHealthy: pdb.status?.currentHealthy ?? 0,
+    desiredHealthy: pdb.status?.desiredHealthy ?? 0,
+    disruptionsAllowed: pdb.status?.disruptionsAllowed ?? 0,
+  };
+}
+
+export function toLiveEvent(event: CoreV1Event): LiveEvent {
+  const lastSeen = iso(
+    (event.lastTimestamp as any) ??
+      (event.eventTime as any) ??
+      event.firstTimestamp,
+  );
+  return {
+    reason: event.reason ?? '',
+    message: event.message ?? '',
+    object: `${event.involvedObject.kind}/${event.involvedObject.name}`,
+    count: event.count ?? 1,
+    ...(lastSeen ? { lastSeen } : {}),
+  };
+}

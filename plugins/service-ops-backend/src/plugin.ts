@@ -1,0 +1,106 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { serviceOpsPermissions } from '@internal/backstage-plugin-service-ops-common';
+import { readClusters } from './config/readClusters';
+import { KubernetesLiveState } from './kubernetes/KubernetesLiveState';
+import { ScalingHistoryStore } from './history/ScalingHistoryStore';
+import { ScalingSampler } from './history/ScalingSampler';
+import { LiveStatePublisher } from './signals/LiveStatePublisher';
+import { createRouter } from './router';
+
+/**
+ * service-ops backend: live state of the services' workloads in every cluster, their
+ * scaling history, and live push of changes.
+ *
+ * @public
+ */
+export const serviceOpsPlugin = createBackendPlugin({
+  pluginId: 'service-ops',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        lifecycle: coreServices.lifecycle,
+        httpAuth: coreServices.httpAuth,
+        httpRouter: coreServices.httpRouter,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        catalog: catalogServiceRef,
+        signals: signalsServiceRef,
+      },
+      async init(deps) {
+        const { config, logger, lifecycle, httpRouter, scheduler } = deps;
+        deps.permissionsRegistry.addPermissions(serviceOpsPermissions);
+        const clusters = readClusters(config);
+        if (clusters.length === 0) {
+          logger.warn(
+            'no kubernetes clusters configured (kubernetes.clusterLocatorMethods); live state is empty',
+          );
+        }
+        const seconds = (key: string, fallback: number) =>
+          (config.getOptionalNumber(key) ?? fallback) * 1000;
+
+        const liveState = await KubernetesLiveState.create({
+          clusters,
+          logger,
+          metricsIntervalMs: seconds(
+            'serviceOps.liveState.metricsIntervalSeconds',
+            15,
+          ),
+        });
+        const publisher = new LiveStatePublisher(deps.signals, logger, {
+          debounceMs:
+            config.getOptionalNumber('serviceOps.liveState.pushDebounceMs') ??
+            250,
+          interestMs: seconds('serviceOps.liveState.pushInterestSeconds', 3600),
+        });
+        const unsubscribe = liveState.onChange(() => publisher.changed());
+        lifecycle.addShutdownHook(async () => {
+          unsubscribe();
+          publisher.stop();
+          await liveState.stop();
+        });
+
+        const history = await ScalingHistoryStore.create(deps.database);
+        const sampler = new ScalingSampler(
+          liveState,
+          history,
+          (config.getOptionalNumber('serviceOps.history.retentionDays') ?? 7) *
+            86_400_000,
+        );
+        await scheduler.scheduleTask({
+          id: 'service-ops-scaling-history',
+          // One instance samples when several share the database.
+          scope: 'global',
+          frequency: {
+            seconds:
+              config.getOptionalNumber('serviceOps.history.intervalSeconds') ??
+              30,
+          },
+          timeout: { minutes: 1 },
+          fn: async () => {
+            await sampler.sample();
+          },
+        });
+
+        httpRouter.use(
+          await createRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            catalog: deps.catalog,
+            liveState,
+            history,
+            publisher,
+          }),
+        );
+      },
+    });
+  },
+});

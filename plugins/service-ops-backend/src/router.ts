@@ -1,0 +1,214 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import {
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  RELATION_PART_OF,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  readDeclaredContainer,
+  ScalingHistory,
+  serviceOpsLiveReadPermission,
+} from '@internal/backstage-plugin-service-ops-common';
+import {
+  DeclaredModel,
+  LiveStateService,
+} from './kubernetes/KubernetesLiveState';
+import { ScalingHistoryStore } from './history/ScalingHistoryStore';
+import { LiveStatePublisher } from './signals/LiveStatePublisher';
+
+const ENTITY_REF_REQUIRED =
+  'entityRef is required, e.g. ?entityRef=component:default/authoring-api';
+const entityRefParam = z
+  .string({ error: ENTITY_REF_REQUIRED })
+  .min(1, ENTITY_REF_REQUIRED);
+
+const snapshotQuery = z.object({ entityRef: entityRefParam }).strict();
+
+export const WINDOWS = {
+  '1h': 3600_000,
+  '6h': 6 * 3600_000,
+  '24h': 24 * 3600_000,
+} as const;
+
+const historyQuery = z
+  .object({
+    entityRef: entityRefParam,
+    window: z
+      .enum(['1h', '6h', '24h'], { error: 'window must be one of 1h, 6h, 24h' })
+      .default('1h'),
+    container: z.string().min(1).optional(),
+    cluster: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** zod issues as one readable sentence: `window: window must be one of 1h, 6h, 24h; …`. */
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map(i =>
+      i.path.length
+        ? `${i.path.map(String).join('.')}: ${i.message}`
+        : i.message,
+    )
+    .join('; ');
+}
+
+function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new InputError(describeIssues(parsed.error));
+  return parsed.data;
+}
+
+export interface RouterOptions {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  liveState: LiveStateService;
+  history: ScalingHistoryStore;
+  publisher: LiveStatePublisher;
+  now?: () => number;
+}
+
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, permissions, catalog, liveState, history, publisher } =
+    options;
+  const now = options.now ?? Date.now;
+  const router = Router();
+  router.use(express.json());
+
+  /** The entity, if it exists, the caller may read it, and may read its live state. */
+  async function readableEntity(
+    refText: string,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
+    let ref;
+    try {
+      ref = parseEntityRef(refText, {
+        defaultKind: 'component',
+        defaultNamespace: 'default',
+      });
+    } catch (error) {
+      throw new InputError(
+        `entityRef '${refText}' is not an entity reference: ${
+          (error as Error).message
+        }`,
+      );
+    }
+    const entityRef = stringifyEntityRef(ref);
+    // Reading through the catalog with the caller's credentials applies their catalog read permission.
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity)
+      throw new NotFoundError(
+        `no entity ${entityRef} (or you may not read it)`,
+      );
+    const [decision] = await permissions.authorize(
+      [{ permission: serviceOpsLiveReadPermission, resourceRef: entityRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `you may not read the live state of ${entityRef}`,
+      );
+    }
+    return entity;
+  }
+
+  /** The containers the topology document declares for the entity: itself, or its parts. */
+  async function declaredModel(
+    entity: Entity,
+    credentials: BackstageCredentials,
+  ): Promise<DeclaredModel[]> {
+    const own = readDeclaredContainer(entity);
+    if (own.kind === 'container')
+      return [
+        { entityRef: stringifyEntityRef(entity), container: own.container },
+      ];
+    const { items } = await catalog.getEntities(
+      {
+        filter: {
+          [`relations.${RELATION_PART_OF}`]: stringifyEntityRef(entity),
+        },
+      },
+      { credentials },
+    );
+    return items.flatMap(part => {
+      const declared = readDeclaredContainer(part);
+      return declared.kind === 'container'
+        ? [
+            {
+              entityRef: stringifyEntityRef(part),
+              container: declared.container,
+            },
+          ]
+        : [];
+    });
+  }
+
+  /** GET /snapshot?entityRef=component:default/authoring-api */
+  router.get('/snapshot', async (req, res) => {
+    const query = parse(snapshotQuery, req.query);
+    const credentials = await httpAuth.credentials(req);
+    const entity = await readableEntity(query.entityRef, credentials);
+    const declared = await declaredModel(entity, credentials);
+    const snapshot = liveState.snapshot(entity, declared);
+    // Later changes to it are pushed (rebuilt from memory with the model read now; the signal
+    // carries no live data, clients refetch through this endpoint).
+    publisher.watch(snapshot, () => liveState.snapshot(entity, declared));
+    res.json(snapshot);
+  });
+
+  /** GET /history?entityRef=…&window=1h|6h|24h[&container=…][&cluster=…] */
+  router.get('/history', async (req, res) => {
+    const query = parse(historyQuery, req.query);
+    const credentials = await httpAuth.credentials(req);
+    const entity = await readableEntity(query.entityRef, credentials);
+    const snapshot = liveState.snapshot(
+      entity,
+      await declaredModel(entity, credentials),
+    );
+    const known = snapshot.containers.map(c => c.container);
+    if (query.container && !known.includes(query.container)) {
+      throw new InputError(
+        `container '${query.container}' is not part of ${
+          snapshot.entityRef
+        } (known: ${known.join(', ') || 'none'})`,
+      );
+    }
+    const clusters = snapshot.clusters.map(c => c.name);
+    if (query.cluster && !clusters.includes(query.cluster)) {
+      throw new InputError(
+        `cluster '${query.cluster}' is not configured (known: ${clusters.join(
+          ', ',
+        )})`,
+      );
+    }
+    const to = now();
+    const from = to - WINDOWS[query.window];
+    const result: ScalingHistory = {
+      entityRef: snapshot.entityRef,
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      samples: await history.query({
+        containers: query.container ? [query.container] : known,
+        clusters: query.cluster ? [query.cluster] : undefined,
+        from,
+        to,
+      }),
+    };
+    res.json(result);
+  });
+
+  return router;
+}
