@@ -65,6 +65,7 @@ $(TOOLS)/bin/yarn:
 system-packages:
 	@missing=""; \
 	[ -n "$${CHROMIUM_PATH:-}" ] || command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "==> apt-get install$$missing"; \

@@ -29,6 +29,15 @@ check "lint (eslint)" yarn backstage-cli repo lint
 check "format (prettier)" yarn prettier --check .
 
 echo "==> unit and integration tests (jest)"
+# Database tests run on SQLite and on a throwaway PostgreSQL; never on Docker.
+export BACKSTAGE_TEST_DISABLE_DOCKER=1
+if pg_env=$(bash scripts/postgres.sh start); then
+  eval "$pg_env"
+  trap 'bash scripts/postgres.sh stop "$PG_TEST_DIR"' EXIT
+else
+  echo "could not start PostgreSQL; the database tests will fail" >&2
+  record "postgresql for the tests" 0 1
+fi
 rm -f "$results/jest.json"
 yarn backstage-cli repo test --ci --json --outputFile="$PWD/$results/jest.json"
 jest_status=$?

@@ -337,14 +337,31 @@ describe('service-ops backend against the sandbox fleet', () => {
     expect(region(result, 'me').pods.length).toBeGreaterThanOrEqual(3);
     expect(region(result, 'me').health.level).toBe('unknown');
 
+    // While it is away the rollout is scaled and the history compacted, so the watches
+    // cannot resume (410 Gone): the informers must list again to see the change.
+    const rollouts = typeOfKind('argoproj.io/v1alpha1', 'Rollout')!;
+    const rollout = me.cluster.store.get(
+      rollouts,
+      'authoring',
+      'authoring-api',
+    )!;
+    me.cluster.store.update(rollouts, {
+      ...rollout,
+      spec: { ...rollout.spec, replicas: 7 },
+    });
+    me.cluster.store.compact();
+
     const url = await me.cluster.api.listen(port);
     expect(Number(new URL(url).port)).toBe(port);
     result = await snapshotWhen(
       API,
-      s => s.clusters.find(c => c.name === 'me')!.status === 'live',
+      s =>
+        s.clusters.find(c => c.name === 'me')!.status === 'live' &&
+        region(s, 'me').workload!.desired === 7,
       60_000,
     );
     expect(result.clusters.find(c => c.name === 'me')!.status).toBe('live');
+    expect(region(result, 'me').workload!.desired).toBe(7);
   });
 
   it.each([
