@@ -1,4 +1,3 @@
-import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import {
   ANNOTATION_TOPOLOGY_DOCUMENT,
@@ -11,7 +10,7 @@ export const declaredDeploymentEntityCard = EntityCardBlueprint.make({
   params: {
     filter: entity => readDeclaredContainer(entity).kind !== 'none',
     loader: () =>
-      import('./components/DeclaredDeploymentCard').then(m => (
+      import('../components/DeclaredDeploymentCard').then(m => (
         <m.DeclaredDeploymentCard />
       )),
   },
@@ -26,14 +25,8 @@ export const declaredContainersEntityCard = EntityCardBlueprint.make({
       entity.kind === 'Component' &&
       !!entity.metadata.annotations?.[ANNOTATION_TOPOLOGY_DOCUMENT],
     loader: () =>
-      import('./components/DeclaredContainersCard').then(m => (
+      import('../components/DeclaredContainersCard').then(m => (
         <m.DeclaredContainersCard />
       )),
   },
-});
-
-/** The service-ops frontend plugin (new frontend system). */
-export const serviceOpsPlugin = createFrontendPlugin({
-  pluginId: 'service-ops',
-  extensions: [declaredDeploymentEntityCard, declaredContainersEntityCard],
 });

@@ -1,0 +1,114 @@
+import { screen } from '@testing-library/react';
+import {
+  ApiBlueprint,
+  coreExtensionData,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import {
+  createExtensionTester,
+  mockApis,
+  renderTestApp,
+} from '@backstage/frontend-test-utils';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  catalogApiMock,
+  createTestEntityPage,
+} from '@backstage/plugin-catalog-react/testUtils';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { signalApiRef } from '@backstage/plugin-signals-react';
+import { Entity } from '@backstage/catalog-model';
+import plugin from './alpha';
+import { ServiceOpsApi, serviceOpsApiRef, ServiceOpsClient } from './api';
+import { MockSignalApi } from './__fixtures__/MockSignalApi';
+import {
+  catalogEntities,
+  contentBuilderEntity,
+  serviceEntity,
+} from './__fixtures__/entities';
+import { buildHistory, buildSnapshot } from './__fixtures__/snapshots';
+
+const website: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'service-ops' },
+  spec: { type: 'website' },
+};
+const database: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: { name: 'content-service-postgres' },
+  spec: { type: 'database' },
+};
+
+describe('the /alpha export (new frontend system)', () => {
+  it('is the service-ops plugin', () => {
+    expect(plugin.$$type).toBe('@backstage/FrontendPlugin');
+    expect(plugin.pluginId).toBe('service-ops');
+  });
+
+  it('provides an Operations tab at operations for services and containers', () => {
+    const tester = createExtensionTester(
+      plugin.getExtension('entity-content:service-ops/operations'),
+    );
+    expect(tester.get(coreExtensionData.routePath)).toBe('operations');
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe(
+      'Operations',
+    );
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
+    expect(filter(serviceEntity)).toBe(true);
+    expect(filter(contentBuilderEntity)).toBe(true);
+    expect(filter(website)).toBe(false);
+    expect(filter(database)).toBe(false);
+  });
+
+  it('provides the backend client as an API', () => {
+    const tester = createExtensionTester(
+      plugin.getExtension('api:service-ops'),
+    );
+    const factory = tester.get(ApiBlueprint.dataRefs.factory);
+    expect(factory.api.id).toBe(serviceOpsApiRef.id);
+    expect(Object.values(factory.deps).map(ref => ref.id)).toEqual([
+      discoveryApiRef.id,
+      fetchApiRef.id,
+    ]);
+    expect(
+      factory.factory({
+        discoveryApi: mockApis.discovery(),
+        fetchApi: mockApis.fetch(),
+      }),
+    ).toBeInstanceOf(ServiceOpsClient);
+  });
+
+  it('keeps the declared-deployment cards', () => {
+    expect(
+      plugin.getExtension('entity-card:service-ops/declared-deployment'),
+    ).toBeDefined();
+    expect(
+      plugin.getExtension('entity-card:service-ops/declared-containers'),
+    ).toBeDefined();
+  });
+
+  it('renders the tab on a service’s entity page in an app', async () => {
+    const snapshot = buildSnapshot();
+    const api: ServiceOpsApi = {
+      getSnapshot: jest.fn(async () => snapshot),
+      getHistory: jest.fn(async () => buildHistory(snapshot)),
+    };
+    renderTestApp({
+      features: [plugin],
+      extensions: [createTestEntityPage({ entity: serviceEntity })],
+      apis: [
+        [serviceOpsApiRef, api],
+        [signalApiRef, new MockSignalApi()],
+        [catalogApiRef, catalogApiMock({ entities: catalogEntities })],
+      ],
+    });
+    expect(
+      await screen.findByRole('table', { name: 'replicas by region' }),
+    ).toBeInTheDocument();
+    expect(api.getSnapshot).toHaveBeenCalledWith({
+      entityRef: 'component:default/content-service',
+    });
+  });
+});

@@ -1,0 +1,1 @@
+export { ContainerCard } from './ContainerCard';

@@ -1,0 +1,1 @@
+export { ContainersOverview } from './ContainersOverview';

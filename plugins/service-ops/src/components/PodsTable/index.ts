@@ -1,0 +1,1 @@
+export { PodsTable } from './PodsTable';

@@ -1,0 +1,1 @@
+export { RegionSelector } from './RegionSelector';

@@ -1,0 +1,1 @@
+export { ReplicasChart, formatTime } from './ReplicasChart';

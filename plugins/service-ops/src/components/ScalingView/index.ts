@@ -1,0 +1,1 @@
+export { ScalingView, describeHpa } from './ScalingView';

@@ -1,0 +1,1 @@
+export { StaleRegionBanners } from './StaleRegionBanners';

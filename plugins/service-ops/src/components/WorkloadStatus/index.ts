@@ -1,0 +1,1 @@
+export { WorkloadStatus } from './WorkloadStatus';

@@ -1,0 +1,65 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { ServiceOpsClient, serviceOpsApiRef } from './api';
+import { rootRouteRef } from './routes';
+
+/** The service-ops frontend plugin for the legacy frontend system. */
+export const serviceOpsPlugin = createPlugin({
+  id: 'service-ops',
+  apis: [
+    createApiFactory({
+      api: serviceOpsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new ServiceOpsClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+  routes: {
+    entityContent: rootRouteRef,
+  },
+});
+
+/**
+ * The Operations tab of a service or container Component; use with
+ * `isServiceOpsAvailable` on an `EntityLayout.Route`.
+ */
+export const EntityServiceOpsContent = serviceOpsPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityServiceOpsContent',
+    component: () =>
+      import('./components/OperationsContent').then(m => m.OperationsContent),
+    mountPoint: rootRouteRef,
+  }),
+);
+
+/** Card: a container's declared scaling and requests/limits. */
+export const EntityDeclaredDeploymentCard = serviceOpsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDeclaredDeploymentCard',
+    component: {
+      lazy: () =>
+        import('./components/DeclaredDeploymentCard').then(
+          m => m.DeclaredDeploymentCard,
+        ),
+    },
+  }),
+);
+
+/** Card: every container of a service as its topology document declares it. */
+export const EntityDeclaredContainersCard = serviceOpsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDeclaredContainersCard',
+    component: {
+      lazy: () =>
+        import('./components/DeclaredContainersCard').then(
+          m => m.DeclaredContainersCard,
+        ),
+    },
+  }),
+);
