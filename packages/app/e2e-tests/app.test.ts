@@ -1,16 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-
-async function signIn(page: Page) {
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
-  await enter.click();
-  await expect(
-    page
-      .getByRole('navigation', { name: 'sidebar nav' })
-      .getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
-}
+import { signIn } from './session';
 
 /** The names listed in the entity page's "Has subcomponents" card. */
 async function subcomponents(page: Page, service: string, expected: number) {
