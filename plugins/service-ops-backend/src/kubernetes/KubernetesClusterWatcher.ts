@@ -4,6 +4,7 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
+  KubernetesListObject,
   KubernetesObject,
   ListWatch,
   PolicyV1Api,
@@ -16,6 +17,7 @@ import {
 } from '@internal/backstage-plugin-service-ops-common';
 import { ClusterConnection } from '../config/readClusters';
 import { quantity } from './mappers';
+import { PodMetricsList, WatchedObjects } from './wireTypes';
 
 /** The kinds each cluster is watched for, one informer each. */
 export const WATCHED_KINDS = [
@@ -98,13 +100,17 @@ export class KubernetesClusterWatcher {
     const policy = kc.makeApiClient(PolicyV1Api);
     const custom = kc.makeApiClient(CustomObjectsApi);
     this.custom = custom;
+    // The custom objects API answers untyped JSON: a list of the kind's objects.
     const crd = (group: string, version: string, plural: string) => () =>
       custom.listClusterCustomObject({
         group,
         version,
         plural,
-      }) as Promise<any>;
-    const definitions: Record<WatchedKind, [string, () => Promise<any>]> = {
+      }) as Promise<KubernetesListObject<KubernetesObject>>;
+    const definitions: Record<
+      WatchedKind,
+      [string, () => Promise<KubernetesListObject<KubernetesObject>>]
+    > = {
       pods: ['/api/v1/pods', () => core.listPodForAllNamespaces()],
       deployments: [
         '/apis/apps/v1/deployments',
@@ -209,7 +215,7 @@ export class KubernetesClusterWatcher {
   private async sampleMetrics() {
     if (this.stopped || !this.custom) return;
     try {
-      const list: any = await this.custom.listClusterCustomObject({
+      const list: PodMetricsList = await this.custom.listClusterCustomObject({
         group: 'metrics.k8s.io',
         version: 'v1beta1',
         plural: 'pods',
@@ -264,8 +270,9 @@ export class KubernetesClusterWatcher {
   }
 
   /** The cached objects of a kind (the informer's own objects: read-only). */
-  objects(kind: WatchedKind): readonly KubernetesObject[] {
-    return this.informers.get(kind)?.list() ?? [];
+  objects<K extends WatchedKind>(kind: K): readonly WatchedObjects[K][] {
+    // Each informer lists and watches one kind only: its objects are of that kind's shape.
+    return (this.informers.get(kind)?.list() ?? []) as WatchedObjects[K][];
   }
 
   /** The last sampled usage of a pod's containers. */

@@ -131,16 +131,16 @@ export class KubernetesLiveState implements LiveStateService {
     );
     if (workloads.length === 0) return result;
 
-    const scaledObjects = watcher.objects('scaledobjects') as any[];
-    const hpas = watcher.objects('hpas') as any[];
-    const pdbs = watcher.objects('pdbs') as any[];
-    const pods = watcher.objects('pods') as any[];
-    const events = watcher.objects('events') as any[];
+    const scaledObjects = watcher.objects('scaledobjects');
+    const hpas = watcher.objects('hpas');
+    const pdbs = watcher.objects('pdbs');
+    const pods = watcher.objects('pods');
+    const events = watcher.objects('events');
 
-    for (const [kind, object] of workloads) {
-      const raw = object as any;
+    for (const workload of workloads) {
+      const [kind, raw] = workload;
       const namespace = raw.metadata?.namespace ?? '';
-      const name = containerOf(raw.metadata?.labels, raw.metadata?.name);
+      const name = containerOf(raw.metadata?.labels, raw.metadata?.name ?? '');
       const podSelector = raw.spec?.selector?.matchLabels as
         | Record<string, string>
         | undefined;
@@ -161,7 +161,7 @@ export class KubernetesLiveState implements LiveStateService {
       let hpa: LiveHpa | undefined;
       if (hpaObject) {
         const owner = (hpaObject.metadata?.ownerReferences ?? []).find(
-          (r: any) => r.kind === 'ScaledObject',
+          r => r.kind === 'ScaledObject',
         );
         const so = owner
           ? scaledObjects.find(
@@ -174,8 +174,8 @@ export class KubernetesLiveState implements LiveStateService {
           hpaObject,
           so
             ? {
-                name: so.metadata.name,
-                triggers: (so.spec?.triggers ?? []).map((t: any) => ({
+                name: so.metadata?.name ?? owner?.name ?? '',
+                triggers: (so.spec?.triggers ?? []).map(t => ({
                   type: t.type,
                   metadata: t.metadata ?? {},
                 })),
@@ -205,9 +205,11 @@ export class KubernetesLiveState implements LiveStateService {
         .slice(0, WARNINGS_PER_REGION);
       result.set(name, {
         cluster,
-        workload: toLiveWorkload(kind, raw),
+        workload: toLiveWorkload(workload),
         pods: workloadPods
-          .map(p => toLivePod(p, watcher.podUsage(namespace, p.metadata?.name)))
+          .map(p =>
+            toLivePod(p, watcher.podUsage(namespace, p.metadata?.name ?? '')),
+          )
           .sort((a, b) => a.name.localeCompare(b.name)),
         ...(hpa ? { hpa } : {}),
         ...(pdbObject ? { pdb: toLivePdb(pdbObject) } : {}),

@@ -1,9 +1,15 @@
 import type {
+  V1Deployment,
+  V1StatefulSet,
   V1Pod,
   V1PodDisruptionBudget,
   V1Container,
   CoreV1Event,
   V2HorizontalPodAutoscaler,
+  V2MetricSpec,
+  V2MetricStatus,
+  V2MetricTarget,
+  V2MetricValueStatus,
 } from '@kubernetes/client-node';
 import {
   CpuMemory,
@@ -19,6 +25,7 @@ import {
   LiveWorkload,
   parseQuantity,
 } from '@internal/backstage-plugin-service-ops-common';
+import type { ArgoRollout } from './wireTypes';
 
 /** A quantity's scalar, or undefined when absent or not a quantity (never throws on wire data). */
 export function quantity(
@@ -52,8 +59,8 @@ export function toContainerResources(
 ): LiveContainerResources {
   return {
     name: container.name,
-    requests: cpuMemory(container.resources?.requests as any),
-    limits: cpuMemory(container.resources?.limits as any),
+    requests: cpuMemory(container.resources?.requests),
+    limits: cpuMemory(container.resources?.limits),
   };
 }
 
@@ -86,19 +93,19 @@ export function toLivePod(pod: V1Pod, usage?: Map<string, CpuMemory>): LivePod {
   };
 }
 
-function rolloutState(object: any): LiveRolloutState | undefined {
+function rolloutState(object: ArgoRollout): LiveRolloutState | undefined {
   const strategy = object.spec?.strategy ?? {};
   const status = object.status ?? {};
   if (!strategy.canary && !strategy.blueGreen) return undefined;
   const pause = (status.pauseConditions ?? [])[0];
-  const steps: any[] = strategy.canary?.steps ?? [];
-  const index: number | undefined = status.currentStepIndex;
+  const steps = strategy.canary?.steps ?? [];
+  const index = status.currentStepIndex;
   // The weight the canary runs at: the last setWeight at or before the current step.
   let weight: number | undefined;
   if (strategy.canary) {
     weight = 0;
     for (let i = 0; i < Math.min(index ?? steps.length, steps.length); i++) {
-      if (steps[i].setWeight !== undefined) weight = steps[i].setWeight;
+      weight = steps[i].setWeight ?? weight;
     }
     if (index !== undefined && index >= steps.length) weight = 100;
     if (status.abort) weight = 0;
@@ -119,16 +126,28 @@ function rolloutState(object: any): LiveRolloutState | undefined {
   };
 }
 
+/** A workload as the watchers hold it: its kind and its wire object. */
+export type WireWorkload =
+  | readonly ['Deployment', V1Deployment]
+  | readonly ['StatefulSet', V1StatefulSet]
+  | readonly ['Rollout', ArgoRollout];
+
+function strategyOf(workload: WireWorkload): string | undefined {
+  switch (workload[0]) {
+    case 'Deployment':
+      return workload[1].spec?.strategy?.type;
+    case 'StatefulSet':
+      return workload[1].spec?.updateStrategy?.type;
+    default:
+      return undefined;
+  }
+}
+
 /** Wire -> domain: a Deployment, StatefulSet or Argo Rollout (same replica fields). */
-export function toLiveWorkload(
-  kind: LiveWorkload['kind'],
-  object: any,
-): LiveWorkload {
-  const rollout = kind === 'Rollout' ? rolloutState(object) : undefined;
-  const strategy =
-    rollout?.strategy ??
-    object.spec?.strategy?.type ??
-    object.spec?.updateStrategy?.type;
+export function toLiveWorkload(workload: WireWorkload): LiveWorkload {
+  const [kind, object] = workload;
+  const rollout = kind === 'Rollout' ? rolloutState(workload[1]) : undefined;
+  const strategy = rollout?.strategy ?? strategyOf(workload);
   return {
     kind,
     name: object.metadata?.name ?? '',
@@ -145,41 +164,94 @@ export function toLiveWorkload(
   };
 }
 
-const sourceKey = (type: string) =>
-  type.charAt(0).toLowerCase() + type.slice(1);
+/** The metric's name and target, whichever of the five source kinds it is. */
+function metricSource(metric: V2MetricSpec): {
+  name: string;
+  target?: V2MetricTarget;
+} {
+  const named =
+    metric.resource ??
+    metric.containerResource ??
+    metric.pods?.metric ??
+    metric.object?.metric ??
+    metric.external?.metric;
+  return {
+    name: named?.name ?? metric.type,
+    target: (
+      metric.resource ??
+      metric.containerResource ??
+      metric.pods ??
+      metric.object ??
+      metric.external
+    )?.target,
+  };
+}
+
+/** The status entry's metric name and current value, whichever source kind it is. */
+function metricStatus(status: V2MetricStatus): {
+  name: string;
+  current?: V2MetricValueStatus;
+} {
+  const named =
+    status.resource ??
+    status.containerResource ??
+    status.pods?.metric ??
+    status.object?.metric ??
+    status.external?.metric;
+  return {
+    name: named?.name ?? status.type,
+    current: (
+      status.resource ??
+      status.containerResource ??
+      status.pods ??
+      status.object ??
+      status.external
+    )?.current,
+  };
+}
+
+const TARGET_TYPES: ReadonlyArray<LiveHpaMetric['targetType']> = [
+  'Utilization',
+  'AverageValue',
+  'Value',
+];
+
+function targetType(target?: V2MetricTarget): LiveHpaMetric['targetType'] {
+  return TARGET_TYPES.find(t => t === target?.type) ?? 'Value';
+}
+
+/** A target or current value as a number, read the way the target type says. */
+function metricValue(
+  type: LiveHpaMetric['targetType'],
+  value: V2MetricTarget | V2MetricValueStatus | undefined,
+): number | undefined {
+  if (type === 'Utilization') return value?.averageUtilization;
+  return quantity(type === 'AverageValue' ? value?.averageValue : value?.value);
+}
 
 /** Wire -> domain: an autoscaling/v2 HPA, its metrics as numbers, its conditions in words. */
 export function toLiveHpa(
   hpa: V2HorizontalPodAutoscaler,
   scaledObject?: LiveHpa['scaledObject'],
 ): LiveHpa {
-  const current = hpa.status?.currentMetrics ?? [];
+  const statuses = (hpa.status?.currentMetrics ?? []).map(status => ({
+    type: status.type,
+    ...metricStatus(status),
+  }));
   const metrics: LiveHpaMetric[] = (hpa.spec?.metrics ?? []).map(metric => {
-    const source: any = (metric as any)[sourceKey(metric.type)];
-    const name: string = source?.name ?? source?.metric?.name ?? metric.type;
-    const target = source?.target ?? {};
-    const targetType = (target.type ?? 'Value') as LiveHpaMetric['targetType'];
-    const read = (value: any) =>
-      targetType === 'Utilization'
-        ? value?.averageUtilization
-        : quantity(
-            targetType === 'AverageValue' ? value?.averageValue : value?.value,
-          );
+    const { name, target } = metricSource(metric);
+    const type = targetType(target);
     // currentMetrics are matched by type and name, not by position: a metric that cannot be
     // read is missing from the status.
-    const status: any = current.find(c => {
-      const s: any = (c as any)[sourceKey(c.type)];
-      return (
-        c.type === metric.type &&
-        (s?.name ?? s?.metric?.name ?? c.type) === name
-      );
-    });
-    const currentValue = read(status?.[sourceKey(metric.type)]?.current);
+    const status = statuses.find(
+      c => c.type === metric.type && c.name === name,
+    );
+    const currentValue = metricValue(type, status?.current);
     const withoutDescription = {
       type: metric.type,
       name,
-      targetType,
-      target: read(target) ?? 0,
+      targetType: type,
+      target: metricValue(type, target) ?? 0,
       ...(currentValue !== undefined ? { current: currentValue } : {}),
     };
     return {
@@ -217,8 +289,8 @@ export function toLiveHpa(
 export function toLivePdb(pdb: V1PodDisruptionBudget): LivePdb {
   const text = (v: string | number | undefined) =>
     v === undefined ? undefined : String(v);
-  const minAvailable = text(pdb.spec?.minAvailable as any);
-  const maxUnavailable = text(pdb.spec?.maxUnavailable as any);
+  const minAvailable = text(pdb.spec?.minAvailable);
+  const maxUnavailable = text(pdb.spec?.maxUnavailable);
   return {
     name: pdb.metadata?.name ?? '',
     ...(minAvailable ? { minAvailable } : {}),
@@ -231,9 +303,7 @@ export function toLivePdb(pdb: V1PodDisruptionBudget): LivePdb {
 
 export function toLiveEvent(event: CoreV1Event): LiveEvent {
   const lastSeen = iso(
-    (event.lastTimestamp as any) ??
-      (event.eventTime as any) ??
-      event.firstTimestamp,
+    event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp,
   );
   return {
     reason: event.reason ?? '',
