@@ -8,6 +8,7 @@ import {
   setHeaderOptions,
   V1Deployment,
   CustomObjectsApi,
+  PolicyV1Api,
 } from '@kubernetes/client-node';
 import { Cluster } from './Cluster';
 import { waitFor } from './testing/waitFor';
@@ -147,6 +148,61 @@ describe('Cluster controllers', () => {
       updatedReplicas: 3,
       availableReplicas: 3,
     });
+  });
+
+  it("keeps a PodDisruptionBudget's status as pods become ready and are evicted", async () => {
+    const core = kc.makeApiClient(CoreV1Api);
+    const policy = kc.makeApiClient(PolicyV1Api);
+    await policy.createNamespacedPodDisruptionBudget({
+      namespace: 'demo',
+      body: {
+        metadata: { name: 'api' },
+        spec: { minAvailable: 2, selector: { matchLabels: { app: 'api' } } },
+      },
+    });
+    const budget = async () =>
+      (
+        await policy.readNamespacedPodDisruptionBudget({
+          name: 'api',
+          namespace: 'demo',
+        })
+      ).status;
+    advance(1);
+    expect(await budget()).toMatchObject({
+      currentHealthy: 0,
+      desiredHealthy: 2,
+      expectedPods: 3,
+      disruptionsAllowed: 0,
+    });
+    advance(12);
+    expect(await budget()).toMatchObject({
+      currentHealthy: 3,
+      desiredHealthy: 2,
+      expectedPods: 3,
+      disruptionsAllowed: 1,
+    });
+
+    const [first, second] = (
+      await core.listNamespacedPod({ namespace: 'demo' })
+    ).items.map(p => p.metadata!.name!);
+    const evict = (name: string) =>
+      core.createNamespacedPodEviction({
+        name,
+        namespace: 'demo',
+        body: {
+          apiVersion: 'policy/v1',
+          kind: 'Eviction',
+          metadata: { name, namespace: 'demo' },
+        },
+      });
+    await evict(first);
+    advance(1);
+    // The replacement is not ready yet: the budget allows no further eviction.
+    expect(await budget()).toMatchObject({
+      currentHealthy: 2,
+      disruptionsAllowed: 0,
+    });
+    await expect(evict(second)).rejects.toMatchObject({ code: 429 });
   });
 
   it('rolls a restart out one surge pod at a time without losing availability', async () => {

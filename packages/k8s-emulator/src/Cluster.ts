@@ -1,4 +1,5 @@
 import { RolloutController } from './controllers/RolloutController';
+import { DisruptionController } from './controllers/DisruptionController';
 import { ApiServer, TokenRole } from './api/ApiServer';
 import { ObjectStore } from './store/ObjectStore';
 import { Clock } from './controllers/Clock';
@@ -32,7 +33,7 @@ export interface ClusterOptions {
 
 /**
  * One emulated cluster: its object store, the API server in front of it and the
- * controllers that make it behave (workloads, HPA, KEDA). `step()` runs the controllers
+ * controllers that make it behave (workloads, HPA, KEDA, disruption budgets). `step()` runs the controllers
  * once; `run()` runs them on a real-time interval.
  */
 export class Cluster {
@@ -43,6 +44,7 @@ export class Cluster {
   private readonly hpas: HpaController;
   private readonly scaledObjects: ScaledObjectController;
   private readonly rollouts: RolloutController;
+  private readonly disruptions: DisruptionController;
   private timer?: NodeJS.Timeout;
   /** Real ms the last controller pass took. */
   lastStepMs = 0;
@@ -64,6 +66,7 @@ export class Cluster {
     this.hpas = new HpaController(this.context);
     this.scaledObjects = new ScaledObjectController(this.context);
     this.rollouts = new RolloutController(this.context, this.workloads);
+    this.disruptions = new DisruptionController(this.context);
     for (let i = 0; i < (options.nodes ?? 3); i++) {
       this.store.create(TYPES.nodes, {
         metadata: {
@@ -96,6 +99,7 @@ export class Cluster {
     this.hpas.reconcile();
     this.rollouts.reconcile();
     this.workloads.reconcile();
+    this.disruptions.reconcile();
     this.lastStepMs = performance.now() - started;
   }
 
