@@ -80,7 +80,11 @@ export function ResourcesTable(props: {
       <Table
         size="small"
         aria-label="resources"
-        sx={{ '& th': { whiteSpace: 'nowrap' } }}
+        sx={{
+          '& th': { whiteSpace: 'nowrap' },
+          // Dense rows: a service has a row per container, region and resource.
+          '& td, & th': { py: 0.5 },
+        }}
       >
         <TableHead>
           <TableRow>

@@ -100,6 +100,26 @@ describe('buildTopologyGraph', () => {
     expect(builder).toMatchObject({ health: 'healthy', detail: '3/5 ready' });
   });
 
+  it('names the regions a container is not deployed in', () => {
+    const snapshot = buildSnapshot();
+    const builder = snapshot.containers.find(
+      c => c.container === 'content-builder',
+    )!;
+    builder.regions = builder.regions.map(r =>
+      r.cluster === 'ap'
+        ? { cluster: 'ap', pods: [], warnings: [], health: r.health }
+        : r,
+    );
+    const { nodes } = buildTopologyGraph({
+      entity: serviceEntity,
+      related,
+      snapshot,
+    });
+    expect(
+      nodes.find(n => n.id === 'component:default/content-builder')?.detail,
+    ).toMatch(/ready, none in ap$/);
+  });
+
   it('shows a workload the document does not declare', () => {
     const snapshot = buildSnapshot();
     snapshot.containers.push({

@@ -130,7 +130,13 @@ export function buildTopologyGraph(options: {
     }
     const ready = workloads.reduce((n, w) => n + w.ready, 0);
     const desired = workloads.reduce((n, w) => n + w.desired, 0);
-    return { detail: `${ready}/${desired} ready`, health: live.health.level };
+    // A region without the workload explains a red node whose pods are all ready.
+    const missing = live.regions.filter(r => !r.workload).map(r => r.cluster);
+    const where = missing.length ? `, none in ${missing.join(', ')}` : '';
+    return {
+      detail: `${ready}/${desired} ready${where}`,
+      health: live.health.level,
+    };
   };
   const addContainer = (id: string, name: string, link: boolean) =>
     addNode({
