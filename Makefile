@@ -41,7 +41,7 @@ ifneq ($(NODE_HEADERS),)
   export npm_config_nodedir := $(NODE_HEADERS)
 endif
 
-.PHONY: help start test tools deps system-packages clean-tools
+.PHONY: help start test tools deps start-packages system-packages clean-tools
 
 help:
 	@echo "make start   run the portal on http://localhost:3000 (backend on :7007)"
@@ -61,19 +61,11 @@ $(TOOLS)/bin/yarn:
 	@printf '#!/bin/sh\nexec node "%s" "$$@"\n' "$(YARN_RELEASE)" > "$@.tmp" && chmod +x "$@.tmp" && mv "$@.tmp" "$@"
 	@echo "==> node $$(node --version), yarn $$(yarn --version)"
 
-# Debian packages the tests and the demo run against. Installed only when missing; needs root.
+# Debian packages the demo and the tests run against, installed only when missing (needs root).
+start-packages:
+	@bash scripts/system-packages.sh nats-server
 system-packages:
-	@missing=""; \
-	[ -n "$${CHROMIUM_PATH:-}" ] || command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
-	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "==> apt-get install$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
-	  else \
-	    echo "missing:$$missing. Install it (apt-get install$$missing), or set CHROMIUM_PATH to a Chromium or Chrome binary."; exit 1; \
-	  fi; \
-	fi
+	@bash scripts/system-packages.sh nats-server chromium postgresql
 
 # node_modules follows the lockfile; the stamp avoids a yarn run when nothing changed.
 deps: tools node_modules/.install-stamp
@@ -84,7 +76,7 @@ node_modules/.install-stamp: yarn.lock package.json $(wildcard packages/*/packag
 
 ## --- the two commands --------------------------------------------------------------------
 
-start: deps
+start: deps start-packages
 	@bash scripts/start.sh
 
 test: deps system-packages

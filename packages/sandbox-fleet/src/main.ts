@@ -9,7 +9,8 @@ import { Fleet } from './Fleet';
  * backend at it (`.sandbox/app-config.sandbox.yaml`), then runs until stopped.
  *
  * Environment: SANDBOX_DIR (default .sandbox), SANDBOX_ACCELERATION (simulated seconds
- * per second, default 30), SANDBOX_SEED (default 42).
+ * per second, default 30), SANDBOX_SEED (default 42), SANDBOX_NATS_URL (the local
+ * nats-server that scripts/start.sh runs; written into the app-config when set).
  */
 async function main() {
   const dir = path.resolve(process.env.SANDBOX_DIR ?? '.sandbox');
@@ -24,8 +25,10 @@ async function main() {
   fs.rmSync(path.join(dir, 'ready'), { force: true });
   const fleet = await Fleet.start({ acceleration, seed });
   fleet.run();
+  const natsUrl = process.env.SANDBOX_NATS_URL;
   const config = {
     kubernetes: fleet.kubernetesConfig(),
+    ...(natsUrl ? { serviceOps: { nats: { servers: natsUrl } } } : {}),
   };
   fs.writeFileSync(
     path.join(dir, 'app-config.sandbox.yaml'),
