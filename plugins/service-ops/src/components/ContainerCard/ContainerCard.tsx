@@ -17,6 +17,7 @@ import { PodsTable } from '../PodsTable';
 import { ScalingView } from '../ScalingView';
 import { WarningEvents } from '../WarningEvents';
 import { WorkloadStatus } from '../WorkloadStatus';
+import { TimeSpan } from '../../lib/timeAxis';
 
 const CHIP_COLORS: Record<
   HealthLevel,
@@ -38,6 +39,8 @@ export function ContainerCard(props: {
   drift: DriftFinding[];
   /** This container's history samples; undefined while none are loaded. */
   samples?: ScalingSample[];
+  /** The history's window. */
+  span?: TimeSpan;
   now: number;
 }) {
   const { container, declared, drift, samples, now } = props;
@@ -94,6 +97,7 @@ export function ContainerCard(props: {
                       samples={samples?.filter(
                         s => s.cluster === region.cluster,
                       )}
+                      span={props.span}
                     />
                     <PodsTable pods={region.pods} label={label} now={now} />
                   </>

@@ -197,6 +197,12 @@ function OperationsView(props: {
                 samples={history.value?.samples.filter(
                   s => s.container === container.container,
                 )}
+                span={
+                  history.value && {
+                    from: Date.parse(history.value.from),
+                    to: Date.parse(history.value.to),
+                  }
+                }
                 now={now}
               />
             ))}

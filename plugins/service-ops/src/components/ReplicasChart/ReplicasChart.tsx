@@ -12,10 +12,7 @@ import type { ScalingSample } from '@internal/backstage-plugin-service-ops-commo
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useTheme } from '@mui/material/styles';
-
-/** `14:05` in the viewer's time zone. */
-export const formatTime = (time: number) =>
-  new Date(time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+import { formatTime, TimeSpan, timeAxis } from '../../lib/timeAxis';
 
 /** Desired and ready replicas over time, against the HPA's min and max. */
 export function ReplicasChart(props: {
@@ -23,6 +20,8 @@ export function ReplicasChart(props: {
   samples?: ScalingSample[];
   /** For screen readers: "content-builder in us". */
   label: string;
+  /** The history's window; the samples' range when absent. */
+  span?: TimeSpan;
 }) {
   const theme = useTheme();
   const data = (props.samples ?? []).map(s => ({
@@ -33,6 +32,10 @@ export function ReplicasChart(props: {
     max: s.max,
   }));
   const axis = theme.palette.text.secondary;
+  const time = timeAxis(
+    props.span,
+    data.map(d => d.time),
+  );
   return (
     <Stack flex={1} minWidth={280}>
       <Typography variant="subtitle2">Replicas</Typography>
@@ -53,13 +56,12 @@ export function ReplicasChart(props: {
               dataKey="time"
               type="number"
               scale="time"
-              domain={['dataMin', 'dataMax']}
-              tickFormatter={formatTime}
+              {...time}
               stroke={axis}
             />
             <YAxis allowDecimals={false} stroke={axis} width={32} />
             <Tooltip
-              labelFormatter={value => formatTime(Number(value))}
+              labelFormatter={value => formatTime(Number(value), true)}
               contentStyle={{
                 background: theme.palette.background.paper,
                 borderColor: theme.palette.divider,

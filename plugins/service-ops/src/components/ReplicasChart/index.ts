@@ -1,1 +1,1 @@
-export { ReplicasChart, formatTime } from './ReplicasChart';
+export { ReplicasChart } from './ReplicasChart';

@@ -12,6 +12,7 @@ import { describeDrift, findDrift } from '../../lib/describeDrift';
 import { matchTrigger, unmatchedTriggers } from '../../lib/matchTrigger';
 import { ReplicasChart } from '../ReplicasChart';
 import { TriggerChart } from '../TriggerChart';
+import { TimeSpan } from '../../lib/timeAxis';
 
 /** "3 replicas now; the HPA wants 5, between 2 and 30." */
 export function describeHpa(hpa: LiveHpa): string {
@@ -67,6 +68,8 @@ export function ScalingView(props: {
   drift: DriftFinding[];
   /** This container's samples in this region, oldest first; undefined until loaded. */
   samples?: ScalingSample[];
+  /** The history's window. */
+  span?: TimeSpan;
 }) {
   const { container, region, declared, samples } = props;
   const { hpa, workload } = region;
@@ -103,13 +106,14 @@ export function ScalingView(props: {
         </Stack>
       )}
       <Stack direction="row" spacing={3} flexWrap="wrap" useFlexGap>
-        <ReplicasChart samples={samples} label={label} />
+        <ReplicasChart samples={samples} label={label} span={props.span} />
         {hpa?.metrics.map(metric => (
           <TriggerChart
             key={metric.name}
             metric={metric}
             samples={samples}
             declared={matchTrigger(metric, triggers)}
+            span={props.span}
           />
         ))}
       </Stack>

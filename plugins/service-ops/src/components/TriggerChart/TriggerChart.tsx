@@ -18,7 +18,7 @@ import { describeTrigger } from '@internal/backstage-plugin-service-ops-common';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useTheme } from '@mui/material/styles';
-import { formatTime } from '../ReplicasChart';
+import { formatTime, TimeSpan, timeAxis } from '../../lib/timeAxis';
 
 const UNITS: Record<LiveHpaMetric['targetType'], string> = {
   Utilization: '% of request',
@@ -34,6 +34,8 @@ export function TriggerChart(props: {
   metric: LiveHpaMetric;
   samples?: ScalingSample[];
   declared?: DeclaredTrigger;
+  /** The history's window; the samples' range when absent. */
+  span?: TimeSpan;
 }) {
   const { metric, samples, declared } = props;
   const theme = useTheme();
@@ -42,6 +44,10 @@ export function TriggerChart(props: {
     .map(s => ({ time: Date.parse(s.at), current: s.metrics[metric.name] }));
   const differs = !!declared && declared.threshold !== metric.target;
   const axis = theme.palette.text.secondary;
+  const time = timeAxis(
+    props.span,
+    data.map(d => d.time),
+  );
   return (
     <Stack flex={1} minWidth={280} spacing={0.5}>
       <Typography variant="subtitle2">{metric.name}</Typography>
@@ -77,13 +83,12 @@ export function TriggerChart(props: {
               dataKey="time"
               type="number"
               scale="time"
-              domain={['dataMin', 'dataMax']}
-              tickFormatter={formatTime}
+              {...time}
               stroke={axis}
             />
             <YAxis stroke={axis} width={40} />
             <Tooltip
-              labelFormatter={value => formatTime(Number(value))}
+              labelFormatter={value => formatTime(Number(value), true)}
               contentStyle={{
                 background: theme.palette.background.paper,
                 borderColor: theme.palette.divider,
