@@ -45,7 +45,7 @@ const PEAK: Record<string, { metric?: string; total?: number; cores: number }> =
  * works `perPod` items per second off it, so a backlog grows under load and drains when
  * the autoscaler has added workers.
  */
-const QUEUES: Record<
+export const QUEUES: Record<
   string,
   { container: string; arrival: number; perPod: number }
 > = {
@@ -102,6 +102,7 @@ export class LoadModel implements MetricsProvider {
   private store?: ObjectStore;
   private readonly bursts: Record<string, Burst[]>;
   private readonly backlogs = new Map<string, { value: number; at: number }>();
+  private backlogSource?: (queue: string) => number | undefined;
   private readonly offsetHours: number;
   private readonly scale: number;
 
@@ -141,6 +142,15 @@ export class LoadModel implements MetricsProvider {
     this.store = store;
   }
 
+  /**
+   * Takes queue backlogs (items, by KEDA stream) from elsewhere: the real NATS consumers
+   * that the sandbox traffic drives, so that KEDA sees what NATS holds. Where it answers
+   * undefined (no traffic, NATS not answering) the model integrates its own backlog.
+   */
+  useBacklogSource(source?: (queue: string) => number | undefined) {
+    this.backlogSource = source;
+  }
+
   /** 0.1 at night to 1 at the afternoon peak, in the region's local time. */
   activity(now: number): number {
     const hour = (((now / HOUR + this.offsetHours) % 24) + 24) % 24;
@@ -152,6 +162,22 @@ export class LoadModel implements MetricsProvider {
     return (this.bursts[key] ?? [])
       .filter(b => b.at <= now)
       .reduce((sum, b) => sum + b.size * Math.exp(-(now - b.at) / b.tau), 0);
+  }
+
+  /** Items per simulated second arriving on a queue: the day's curve plus bursts. */
+  arrivalRate(queue: string, now: number): number {
+    const spec = QUEUES[queue];
+    if (!spec) return 0;
+    return (
+      spec.arrival * this.scale * this.activity(now) + this.burst(queue, now)
+    );
+  }
+
+  /** Items per simulated second the queue's Ready workers (in any namespace) work off. */
+  drainRate(queue: string): number {
+    const spec = QUEUES[queue];
+    if (!spec) return 0;
+    return spec.perPod * this.readyCount(undefined, spec.container);
   }
 
   private readyPods(pod: KubeObject): number {
@@ -210,11 +236,15 @@ export class LoadModel implements MetricsProvider {
     const queue = match ? QUEUES[match[1]] : undefined;
     if (!match || !queue) return undefined;
     const key = match[1];
+    const observed = this.backlogSource?.(key);
+    if (observed !== undefined) {
+      this.backlogs.set(key, { value: observed, at: now });
+      return Math.round(observed);
+    }
     const state = this.backlogs.get(key) ?? { value: 0, at: now };
     // Integrate in steps of at most a simulated minute.
     const seconds = Math.min(60, Math.max(0, (now - state.at) / 1000));
-    const arrival =
-      queue.arrival * this.scale * this.activity(now) + this.burst(key, now);
+    const arrival = this.arrivalRate(key, now);
     const drained = queue.perPod * this.readyCount(namespace, queue.container);
     const value = Math.max(0, state.value + (arrival - drained) * seconds);
     this.backlogs.set(key, { value, at: now });

@@ -2,7 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { NatsTraffic } from '@internal/sandbox-nats';
 import { Fleet } from './Fleet';
+import { QUEUES } from './LoadModel';
 
 /**
  * Starts the simulated fleet for `make start` and writes the app-config that points the
@@ -10,7 +12,8 @@ import { Fleet } from './Fleet';
  *
  * Environment: SANDBOX_DIR (default .sandbox), SANDBOX_ACCELERATION (simulated seconds
  * per second, default 30), SANDBOX_SEED (default 42), SANDBOX_NATS_URL (the local
- * nats-server that scripts/start.sh runs; written into the app-config when set).
+ * nats-server that scripts/start.sh runs; when set, it is written into the app-config
+ * and the fleet's services publish their traffic into it, see docs/sandbox.md).
  */
 async function main() {
   const dir = path.resolve(process.env.SANDBOX_DIR ?? '.sandbox');
@@ -26,6 +29,32 @@ async function main() {
   const fleet = await Fleet.start({ acceleration, seed });
   fleet.run();
   const natsUrl = process.env.SANDBOX_NATS_URL;
+  // The streams exist before the portal starts (the ready file), so its consumers find them.
+  const traffic = natsUrl
+    ? await NatsTraffic.start({
+        servers: natsUrl,
+        clock: fleet.clock,
+        acceleration,
+        seed,
+        regions: fleet.clusters.map(c => c.load),
+        queues: Object.entries(QUEUES).map(([name, queue]) => ({
+          name,
+          container: queue.container,
+          peakArrival: queue.arrival,
+        })),
+        logger: {
+          info: message => console.log(message),
+          warn: message => console.warn(message),
+        },
+      })
+    : undefined;
+  if (traffic) {
+    traffic.run();
+    for (const { region, load } of fleet.clusters) {
+      load.useBacklogSource(queue => traffic.backlogItems(region, queue));
+    }
+    console.log(`${traffic.describe()} (${natsUrl})`);
+  }
   const config = {
     kubernetes: fleet.kubernetesConfig(),
     ...(natsUrl ? { serviceOps: { nats: { servers: natsUrl } } } : {}),
@@ -60,6 +89,7 @@ async function main() {
       .join(', ')} (x${acceleration}, seed ${seed})`,
   );
   const stop = async () => {
+    await traffic?.stop();
     await fleet.stop();
     fs.rmSync(path.join(dir, 'ready'), { force: true });
     process.exit(0);
