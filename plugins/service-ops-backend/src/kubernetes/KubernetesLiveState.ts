@@ -5,11 +5,14 @@ import {
   combineHealth,
   ContainerRegionState,
   ContainerSnapshot,
+  CpuMemory,
   DeclaredContainer,
   EntitySnapshot,
   findDrift,
   LiveHpa,
+  LivePod,
 } from '@internal/backstage-plugin-service-ops-common';
+import type { V1Pod } from '@kubernetes/client-node';
 import { ClusterConnection } from '../config/readClusters';
 import { KubernetesClusterWatcher } from './KubernetesClusterWatcher';
 import {
@@ -62,6 +65,9 @@ export function parseEqualitySelector(text: string): Record<string, string> {
   return labels;
 }
 
+/** How many entities' snapshots are kept between changes. */
+const SNAPSHOT_CACHE_ENTRIES = 200;
+
 const matchesLabels = (
   selector: Record<string, string> | undefined,
   labels: Record<string, string> | undefined,
@@ -83,6 +89,7 @@ export class KubernetesLiveState implements LiveStateService {
     metricsIntervalMs?: number;
   }): Promise<KubernetesLiveState> {
     const listeners = new Set<() => void>();
+    const changes = { version: 0 };
     const watchers = options.clusters.map(
       connection =>
         new KubernetesClusterWatcher(
@@ -90,18 +97,38 @@ export class KubernetesLiveState implements LiveStateService {
           options.logger.child({ cluster: connection.name }),
           {
             metricsIntervalMs: options.metricsIntervalMs ?? 15_000,
-            onChange: () => listeners.forEach(l => l()),
+            onChange: () => {
+              changes.version++;
+              listeners.forEach(l => l());
+            },
           },
         ),
     );
-    const state = new KubernetesLiveState(watchers, listeners);
+    const state = new KubernetesLiveState(watchers, listeners, changes);
     await Promise.all(watchers.map(w => w.start()));
     return state;
   }
 
+  /**
+   * Pods as mapped for the last usage sample, by the informer's object: an update
+   * replaces the object, so an entry is current for as long as its key is cached.
+   */
+  private readonly pods = new WeakMap<
+    V1Pod,
+    { usage?: Map<string, CpuMemory>; pod: LivePod }
+  >();
+
+  /** Snapshots assembled since the last change of any cluster, by entity and model. */
+  private readonly cache = new Map<
+    string,
+    { version: number; snapshot: EntitySnapshot }
+  >();
+
   private constructor(
     private readonly watchers: KubernetesClusterWatcher[],
     private readonly listeners: Set<() => void>,
+    /** Counts the changes of any cluster's objects, metrics or state. */
+    private readonly changes: { version: number },
   ) {}
 
   onChange(listener: () => void): () => void {
@@ -208,7 +235,10 @@ export class KubernetesLiveState implements LiveStateService {
         workload: toLiveWorkload(workload),
         pods: workloadPods
           .map(p =>
-            toLivePod(p, watcher.podUsage(namespace, p.metadata?.name ?? '')),
+            this.livePod(
+              p,
+              watcher.podUsage(namespace, p.metadata?.name ?? ''),
+            ),
           )
           .sort((a, b) => a.name.localeCompare(b.name)),
         ...(hpa ? { hpa } : {}),
@@ -275,7 +305,48 @@ export class KubernetesLiveState implements LiveStateService {
     return { clusters, containers };
   }
 
+  /**
+   * The entity's snapshot. Until any cluster changes, reads of the same entity (with the
+   * same annotations and declared model) share one assembly; each read still gets its own
+   * time and the clusters' current state.
+   */
   snapshot(entity: Entity, declared: DeclaredModel[]): EntitySnapshot {
+    const key = JSON.stringify([
+      stringifyEntityRef(entity),
+      entity.metadata.annotations ?? {},
+      declared,
+    ]);
+    const cached = this.cache.get(key);
+    if (cached?.version === this.changes.version) {
+      return {
+        ...cached.snapshot,
+        generatedAt: new Date().toISOString(),
+        clusters: this.watchers.map(w => w.state()),
+      };
+    }
+    const version = this.changes.version;
+    const snapshot = this.assembleSnapshot(entity, declared);
+    this.cache.delete(key);
+    this.cache.set(key, { version, snapshot });
+    // Bounded: the oldest entries (by insertion) go first.
+    while (this.cache.size > SNAPSHOT_CACHE_ENTRIES) {
+      this.cache.delete(this.cache.keys().next().value!);
+    }
+    return snapshot;
+  }
+
+  private livePod(pod: V1Pod, usage?: Map<string, CpuMemory>): LivePod {
+    const cached = this.pods.get(pod);
+    if (cached && cached.usage === usage) return cached.pod;
+    const mapped = toLivePod(pod, usage);
+    this.pods.set(pod, { usage, pod: mapped });
+    return mapped;
+  }
+
+  private assembleSnapshot(
+    entity: Entity,
+    declared: DeclaredModel[],
+  ): EntitySnapshot {
     const annotations = entity.metadata.annotations ?? {};
     const selector = annotations[LABEL_SELECTOR]
       ? parseEqualitySelector(annotations[LABEL_SELECTOR])

@@ -27,12 +27,24 @@ import {
 } from '@internal/backstage-plugin-service-ops-common';
 import type { ArgoRollout } from './wireTypes';
 
+// Wire data repeats a few quantity strings (requests, limits) across thousands of pods.
+const parsedQuantities = new Map<string, number | undefined>();
+const PARSED_QUANTITIES_MAX = 10_000;
+
 /** A quantity's scalar, or undefined when absent or not a quantity (never throws on wire data). */
 export function quantity(
   text: string | number | undefined,
 ): number | undefined {
   if (text === undefined || text === null) return undefined;
   if (typeof text === 'number') return text;
+  if (parsedQuantities.has(text)) return parsedQuantities.get(text);
+  const value = parseQuantityText(text);
+  if (parsedQuantities.size >= PARSED_QUANTITIES_MAX) parsedQuantities.clear();
+  parsedQuantities.set(text, value);
+  return value;
+}
+
+function parseQuantityText(text: string): number | undefined {
   // metrics.k8s.io reports CPU in nanocores (`12345678n`) and microcores (`u`).
   const small = /^(\d+(?:\.\d+)?)(n|u)$/.exec(text);
   if (small) return Number(small[1]) * (small[2] === 'n' ? 1e-9 : 1e-6);

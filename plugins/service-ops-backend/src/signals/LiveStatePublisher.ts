@@ -6,13 +6,23 @@ import {
   LiveStateSignal,
 } from '@internal/backstage-plugin-service-ops-common';
 
+// The containers and drift of a snapshot the live state served from its cache are the
+// same objects on every read: their serialisation is computed once.
+const contentFingerprints = new WeakMap<object, string>();
+
 /** What a snapshot is compared on: everything but the times that move on every read. */
 export function fingerprint(snapshot: EntitySnapshot): string {
-  return JSON.stringify({
-    clusters: snapshot.clusters.map(c => [c.name, c.status, c.error]),
-    containers: snapshot.containers,
-    drift: snapshot.drift,
-  });
+  let content = contentFingerprints.get(snapshot.containers);
+  if (content === undefined) {
+    content = JSON.stringify({
+      containers: snapshot.containers,
+      drift: snapshot.drift,
+    });
+    contentFingerprints.set(snapshot.containers, content);
+  }
+  return `${JSON.stringify(
+    snapshot.clusters.map(c => [c.name, c.status, c.error]),
+  )}${content}`;
 }
 
 interface Interest {
