@@ -14,5 +14,73 @@ export interface Config {
       /** How long samples are kept. Default 7. */
       retentionDays?: number;
     };
+    /** The NATS server(s) whose JetStream backlogs and publish sagas are shown. */
+    nats?: {
+      /** `nats://host:4222`, or several servers of one cluster. */
+      servers: string | string[];
+      /**
+       * Token authentication; set either this or `credsFile`.
+       * @visibility secret
+       */
+      token?: string;
+      /** A `.creds` file (user JWT and NKey seed). */
+      credsFile?: string;
+      /** TLS: CA to trust, and a client certificate for mutual TLS. */
+      tls?: { caFile?: string; certFile?: string; keyFile?: string };
+      /** The connection's name in the server's `/connz`. Default `backstage-service-ops`. */
+      name?: string;
+    };
+    /** JetStream streams and consumers per service, sampled into the database. */
+    backlog?: {
+      /** How often the figures are sampled. Default 10. */
+      intervalSeconds?: number;
+      /** How long samples and poison advisories are kept. Default 7. */
+      retentionDays?: number;
+      /** Keyed by the service's entity name, e.g. `content-service`. */
+      services?: {
+        [service: string]: {
+          streams: Array<{
+            /** The stream's name; with `{region}` when `regions` lists one stream per region. */
+            stream: string;
+            /** The region a single stream serves. */
+            region?: string;
+            /** One stream per region: `{region}` in `stream` is replaced by each. */
+            regions?: string[];
+            consumers?: Array<{
+              /** The durable consumer's name. */
+              name: string;
+              /** The container draining it: its KEDA trigger in the declared model is the threshold. */
+              container?: string;
+              /** The trigger's metric key, when the container has several (e.g. `queue-depth`). */
+              metric?: string;
+              /** A threshold of its own instead of the declared model's. */
+              threshold?: {
+                value: number;
+                per: 'pod' | 'total';
+                source?: string;
+              };
+              /** Work items one message stands for (the sandbox weights its messages). Default 1. */
+              itemsPerMessage?: number;
+            }>;
+          }>;
+        };
+      };
+    };
+    /** The publish-saga projection (docs/publish-saga.md). */
+    sagas?: {
+      /** Base name of its durable consumers. Default `service-ops-saga-projector`. */
+      consumerName?: string;
+      /** Seconds before an unacked event is delivered again. Default 30. */
+      ackWaitSeconds?: number;
+      /** A running saga whose next step takes longer than this (seconds) is stuck. */
+      stuckAfterSeconds?: {
+        /** Draft published -> PlayPackage built (or its build failed). Default 900. */
+        built?: number;
+        /** PlayPackage built -> course version published. Default 600. */
+        courseVersionPublished?: number;
+        /** Build failed -> saga compensated. Default 600. */
+        compensated?: number;
+      };
+    };
   };
 }

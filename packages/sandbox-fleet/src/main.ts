@@ -5,6 +5,8 @@ import { stringify } from 'yaml';
 import { NatsTraffic } from '@internal/sandbox-nats';
 import { Fleet } from './Fleet';
 import { QUEUES } from './LoadModel';
+import { sandboxBacklogConfig } from './backlogConfig';
+import { loadServices } from './services';
 
 /**
  * Starts the simulated fleet for `make start` and writes the app-config that points the
@@ -57,7 +59,26 @@ async function main() {
   }
   const config = {
     kubernetes: fleet.kubernetesConfig(),
-    ...(natsUrl ? { serviceOps: { nats: { servers: natsUrl } } } : {}),
+    ...(natsUrl
+      ? {
+          serviceOps: {
+            nats: { servers: natsUrl },
+            ...(traffic
+              ? {
+                  backlog: {
+                    services: sandboxBacklogConfig(
+                      loadServices(),
+                      traffic.topology().workQueues.map(lane => ({
+                        ...lane,
+                        container: QUEUES[lane.queue].container,
+                      })),
+                    ),
+                  },
+                }
+              : {}),
+          },
+        }
+      : {}),
   };
   fs.writeFileSync(
     path.join(dir, 'app-config.sandbox.yaml'),

@@ -11,10 +11,12 @@ import { ScalingHistoryStore } from './history/ScalingHistoryStore';
 import { ScalingSampler } from './history/ScalingSampler';
 import { LiveStatePublisher } from './signals/LiveStatePublisher';
 import { createRouter } from './router';
+import { createBacklog, createBacklogRouter } from './backlog';
 
 /**
  * service-ops backend: live state of the services' workloads in every cluster, their
- * scaling history, and live push of changes.
+ * scaling history, and live push of changes; JetStream backlogs and the publish-saga
+ * projection.
  *
  * @public
  */
@@ -90,6 +92,23 @@ export const serviceOpsPlugin = createBackendPlugin({
           },
         });
 
+        // After the history store: both run the plugin's one migration directory.
+        const backlog = await createBacklog({
+          config,
+          logger,
+          database: deps.database,
+          scheduler,
+        });
+        lifecycle.addShutdownHook(() => backlog.stop());
+
+        httpRouter.use(
+          createBacklogRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            catalog: deps.catalog,
+            backlog,
+          }),
+        );
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,

@@ -13,3 +13,8 @@ export * from './live/health';
 export * from './live/drift';
 export * from './live/explainHpa';
 export * from './permissions';
+export * from './backlog/types';
+export * from './backlog/sagaTypes';
+export * from './backlog/sagaState';
+export * from './backlog/classifyBacklog';
+export * from './backlog/permissions';

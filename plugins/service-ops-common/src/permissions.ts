@@ -1,5 +1,9 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
+import {
+  serviceOpsSagaReadPermission,
+  serviceOpsSagaRebuildPermission,
+} from './backlog/permissions';
 
 /**
  * Reading an entity's live state (snapshot, scaling history, live push). A resource
@@ -12,4 +16,8 @@ export const serviceOpsLiveReadPermission = createPermission({
 });
 
 /** Every permission of the service-ops plugins. */
-export const serviceOpsPermissions = [serviceOpsLiveReadPermission];
+export const serviceOpsPermissions = [
+  serviceOpsLiveReadPermission,
+  serviceOpsSagaReadPermission,
+  serviceOpsSagaRebuildPermission,
+];

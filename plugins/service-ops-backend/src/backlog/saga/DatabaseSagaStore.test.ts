@@ -1,0 +1,242 @@
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import {
+  DEFAULT_SAGA_DEADLINES,
+  SagaStepName,
+} from '@internal/backstage-plugin-service-ops-common';
+import { sagaEvent } from '../__testUtils__/jetStreamFixtures';
+import { DatabaseSagaStore } from './DatabaseSagaStore';
+import { SagaDelivery } from './types';
+
+jest.setTimeout(60_000);
+
+// SQLite always; PostgreSQL where scripts/postgres.sh provided one (make test does).
+const databases = TestDatabases.create({
+  ids: ['SQLITE_3', 'POSTGRES_18', 'POSTGRES_17', 'POSTGRES_16', 'POSTGRES_15'],
+});
+
+const MIN = 60_000;
+const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
+const STREAM_OF: Record<SagaStepName, string> = {
+  'draft-published': 'AUTHORING_EVENTS',
+  compensated: 'AUTHORING_EVENTS',
+  built: 'CONTENT_EVENTS',
+  'build-failed': 'CONTENT_EVENTS',
+  'course-version-published': 'CATALOG_EVENTS',
+};
+
+let seq = 0;
+function delivery(
+  publishId: string,
+  step: SagaStepName,
+  at: number,
+  region?: string,
+): SagaDelivery {
+  const event = sagaEvent({
+    publishId,
+    step,
+    occurredAt: new Date(at).toISOString(),
+    region,
+  });
+  seq += 1;
+  return { stream: STREAM_OF[step], seq, ...event, receivedAt: at };
+}
+
+async function createStore(id: TestDatabaseId) {
+  const knex = await databases.init(id);
+  const database: DatabaseService = { getClient: async () => knex };
+  return { knex, store: await DatabaseSagaStore.create(database) };
+}
+
+const clock = (now: number) => ({ now, deadlines: DEFAULT_SAGA_DEADLINES });
+
+describe.each(databases.eachSupportedId())('DatabaseSagaStore on %s', id => {
+  it('projects sagas into states; stuck is derived from the deadlines at query time', async () => {
+    const { store } = await createStore(id);
+    await store.apply([
+      // completed
+      delivery('done', 'draft-published', T0 - 30 * MIN),
+      delivery('done', 'built', T0 - 25 * MIN),
+      delivery('done', 'course-version-published', T0 - 24 * MIN),
+      // waiting for its build for 20 min (> 15): stuck
+      delivery('no-build', 'draft-published', T0 - 20 * MIN, 'us'),
+      // built 5 min ago (< 10): running
+      delivery('building', 'draft-published', T0 - 8 * MIN, 'us'),
+      delivery('building', 'built', T0 - 5 * MIN),
+      // failed and compensated
+      delivery('undone', 'draft-published', T0 - 9 * MIN),
+      delivery('undone', 'build-failed', T0 - 7 * MIN),
+      delivery('undone', 'compensated', T0 - 6 * MIN),
+    ]);
+    const { counts, total, malformed } = await store.counts(clock(T0));
+    expect({ counts, total, malformed }).toEqual({
+      counts: { running: 1, stuck: 1, completed: 1, failed: 0, compensated: 1 },
+      total: 4,
+      malformed: 0,
+    });
+    const stuck = await store.list(
+      { state: 'stuck', limit: 10, offset: 0 },
+      clock(T0),
+    );
+    expect(stuck).toEqual({
+      totalCount: 1,
+      items: [
+        {
+          id: 'no-build',
+          state: 'stuck',
+          currentStep: 'draft-published',
+          expectedStep: 'built',
+          dueAt: new Date(T0 - 5 * MIN).toISOString(),
+          overdueSeconds: 300,
+          startedAt: new Date(T0 - 20 * MIN).toISOString(),
+          updatedAt: new Date(T0 - 20 * MIN).toISOString(),
+          region: 'us',
+          tenantId: 'tenant-eu-1',
+          courseId: 'course-no-build',
+          courseVersion: '3',
+          draftId: 'draft-no-build',
+        },
+      ],
+    });
+    // 10 minutes later the build is overdue too; the query sees it, nothing was stored
+    const later = await store.list(
+      { state: 'stuck', limit: 10, offset: 0 },
+      clock(T0 + 10 * MIN),
+    );
+    expect(later.items.map(i => i.id)).toEqual(['building', 'no-build']);
+    const running = await store.list(
+      { state: 'running', limit: 10, offset: 0 },
+      clock(T0),
+    );
+    expect(running.items.map(i => i.id)).toEqual(['building']);
+  });
+
+  it('filters by region and minimum age, pages, newest first', async () => {
+    const { store } = await createStore(id);
+    await store.apply(
+      Array.from({ length: 5 }, (_, i) =>
+        delivery(`s${i}`, 'draft-published', T0 - i * MIN, i % 2 ? 'us' : 'eu'),
+      ),
+    );
+    const list = (filter: object) =>
+      store
+        .list({ limit: 10, offset: 0, ...filter }, clock(T0))
+        .then(r => ({ ids: r.items.map(i => i.id), total: r.totalCount }));
+    expect(await list({ region: 'eu' })).toEqual({
+      ids: ['s0', 's2', 's4'],
+      total: 3,
+    });
+    expect(await list({ minAgeSeconds: 150 })).toEqual({
+      ids: ['s3', 's4'],
+      total: 2,
+    });
+    expect(await list({ limit: 2, offset: 1 })).toEqual({
+      ids: ['s1', 's2'],
+      total: 5,
+    });
+  });
+
+  it('is idempotent on the stream sequence and counts a repeated event once', async () => {
+    const { store, knex } = await createStore(id);
+    const draft = delivery('p', 'draft-published', T0 - 2 * MIN);
+    const built = delivery('p', 'built', T0 - MIN);
+    expect(await store.apply([draft, built])).toEqual([
+      'projected',
+      'projected',
+    ]);
+    // a redelivery (same sequence) and the same event published again (new sequence)
+    const republished = { ...built, seq: built.seq + 1000 };
+    expect(await store.apply([built, republished])).toEqual([
+      'already-processed',
+      'duplicate-step',
+    ]);
+    const detail = await store.get('p', clock(T0));
+    expect(detail?.steps.map(s => [s.step, s.seq])).toEqual([
+      ['draft-published', draft.seq],
+      ['built', built.seq],
+    ]);
+    const [{ count }] = await knex('saga_steps').count({ count: '*' });
+    expect(Number(count)).toBe(2);
+  });
+
+  it('projects the same saga whatever order its events come in', async () => {
+    const { store } = await createStore(id);
+    const events = [
+      delivery('o', 'draft-published', T0 - 3 * MIN, 'me'),
+      delivery('o', 'built', T0 - 2 * MIN),
+      delivery('o', 'course-version-published', T0 - MIN),
+    ];
+    await store.apply([...events].reverse());
+    const reversed = await store.get('o', clock(T0));
+    await store.clear();
+    for (const event of events) await store.apply([event]);
+    expect(await store.get('o', clock(T0))).toEqual(reversed);
+    expect(reversed).toMatchObject({
+      state: 'completed',
+      region: 'me',
+      playPackageId: 'pp-o',
+      startedAt: new Date(T0 - 3 * MIN).toISOString(),
+    });
+  });
+
+  it('stores malformed events with their reason, once, and lists them', async () => {
+    const { store } = await createStore(id);
+    const bad = {
+      stream: 'CATALOG_EVENTS',
+      seq: 7,
+      subject: 'catalog.course_version.published.v1',
+      data: '{"publishId": "p1", "courseId"',
+      receivedAt: T0,
+    };
+    expect(await store.apply([bad])).toEqual(['malformed']);
+    expect(await store.apply([bad])).toEqual(['already-processed']);
+    expect(await store.listMalformed({ limit: 10, offset: 0 })).toEqual({
+      totalCount: 1,
+      items: [
+        {
+          stream: 'CATALOG_EVENTS',
+          seq: 7,
+          subject: 'catalog.course_version.published.v1',
+          reason: expect.stringMatching(/^not JSON: /),
+          excerpt: bad.data,
+          receivedAt: new Date(T0).toISOString(),
+        },
+      ],
+    });
+    expect((await store.counts(clock(T0))).malformed).toBe(1);
+  });
+
+  it('forgets the sequences of a stream that was recreated, not of the others', async () => {
+    const { store } = await createStore(id);
+    const first = {
+      stream: 'AUTHORING_EVENTS',
+      created: '2026-11-23T10:00:00Z',
+    };
+    expect(await store.checkStream(first)).toBe('new');
+    expect(await store.checkStream(first)).toBe('same');
+    const draft = delivery('r', 'draft-published', T0 - MIN);
+    await store.apply([draft]);
+    expect(await store.apply([draft])).toEqual(['already-processed']);
+    expect(
+      await store.checkStream({ ...first, created: '2026-11-23T11:00:00Z' }),
+    ).toBe('recreated');
+    // seq reused by the new stream for another saga
+    const reused = { ...delivery('r2', 'draft-published', T0), seq: draft.seq };
+    expect(await store.apply([reused])).toEqual(['projected']);
+  });
+
+  it('prunes processed sequences below the first one the stream still holds', async () => {
+    const { store, knex } = await createStore(id);
+    await store.apply([
+      delivery('a', 'draft-published', T0),
+      delivery('b', 'draft-published', T0),
+    ]);
+    const [{ seq: lowest }] = await knex('saga_processed').min({ seq: 'seq' });
+    expect(
+      await store.pruneProcessed({
+        stream: 'AUTHORING_EVENTS',
+        belowSeq: Number(lowest) + 1,
+      }),
+    ).toBe(1);
+  });
+});

@@ -1,0 +1,363 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ServiceUnavailableError } from '@backstage/errors';
+import {
+  SagaProjectorConsumer,
+  SagaProjectorStatus,
+  SagaRebuildStatus,
+  SagaStepName,
+  SAGA_STEPS,
+  SAGA_SUBJECTS,
+} from '@internal/backstage-plugin-service-ops-common';
+import {
+  JetStreamConnection,
+  JetStreamDelivery,
+  sleepUnless,
+} from '../JetStreamConnection';
+import { SagaSettings } from '../types';
+import { SagaProjectionStore } from './types';
+
+const BATCH = 200;
+const FETCH_EXPIRES_MS = 1000;
+const MAX_BACKOFF_MS = 15_000;
+const PRUNE_EVERY_MS = 10 * 60_000;
+const NAK_DELAY_MS = 1000;
+
+/** One saga subject, its stream and its durable consumer. */
+interface Binding {
+  step: SagaStepName;
+  subject: string;
+  consumer: string;
+  stream?: string;
+  ready: boolean;
+  error?: string;
+  prunedAt: number;
+}
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+/**
+ * Projects the publish saga from JetStream into the database: one durable pull consumer
+ * per saga subject (`<consumerName>-<step>`, filtered to the subject, on whichever stream
+ * holds it), each pulled in its own loop. A batch is applied in one transaction and acked
+ * only after the commit; a batch that fails is nakked and comes again, and the store
+ * skips what it had already projected, so nothing is lost or counted twice across NATS
+ * or backend restarts. Malformed events are stored by the store and acked.
+ */
+export class JetStreamSagaProjector {
+  private readonly bindings: Binding[];
+  private loops: Promise<void>[] = [];
+  private stopping = false;
+  private paused = false;
+  private inFlight = 0;
+  private lastEventAt?: number;
+  private lastError?: { message: string; at: string };
+  private rebuildStatus?: SagaRebuildStatus;
+
+  private constructor(
+    private readonly connection: JetStreamConnection,
+    private readonly store: SagaProjectionStore,
+    private readonly settings: SagaSettings,
+    private readonly logger: LoggerService,
+    private readonly now: () => number,
+  ) {
+    this.bindings = SAGA_STEPS.map(step => ({
+      step,
+      subject: SAGA_SUBJECTS[step],
+      consumer: `${settings.consumerName}-${step}`,
+      ready: false,
+      prunedAt: 0,
+    }));
+  }
+
+  static create(options: {
+    connection: JetStreamConnection;
+    store: SagaProjectionStore;
+    settings: SagaSettings;
+    logger: LoggerService;
+    now?: () => number;
+  }): JetStreamSagaProjector {
+    return new JetStreamSagaProjector(
+      options.connection,
+      options.store,
+      options.settings,
+      options.logger,
+      options.now ?? Date.now,
+    );
+  }
+
+  /** Starts pulling (unless NATS is not configured); returns at once. */
+  start(): void {
+    if (this.connection.health().state === 'not-configured') return;
+    if (this.loops.length) return;
+    this.stopping = false;
+    this.loops = this.bindings.map(binding => this.run(binding));
+  }
+
+  /** Stops pulling; resolves once the batches in flight are applied and acked. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(this.loops);
+    this.loops = [];
+  }
+
+  /** The projector and its consumers' backlogs (read from NATS when connected). */
+  async status(): Promise<SagaProjectorStatus> {
+    const nats = this.connection.health().state;
+    const consumers = await Promise.all(
+      this.bindings.map(binding =>
+        this.consumerStatus(binding, nats === 'connected'),
+      ),
+    );
+    return {
+      state: this.projectorState(nats),
+      consumers,
+      ...(this.lastEventAt
+        ? { lastEventAt: new Date(this.lastEventAt).toISOString() }
+        : {}),
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+      ...(this.rebuildStatus ? { rebuild: { ...this.rebuildStatus } } : {}),
+    };
+  }
+
+  /**
+   * Starts a rebuild, unless one runs: pauses the consumers, deletes them, empties the
+   * projection and recreates them to deliver every message from the start of the streams.
+   * Resolves with its status once the replay has started; `status().rebuild` follows it.
+   *
+   * @throws ServiceUnavailableError when NATS is not connected
+   */
+  async rebuild(): Promise<SagaRebuildStatus> {
+    if (this.rebuildStatus?.state === 'running')
+      return { ...this.rebuildStatus };
+    const health = this.connection.health();
+    if (health.state !== 'connected')
+      throw new ServiceUnavailableError(
+        `cannot rebuild the saga projection: NATS is ${health.state}`,
+      );
+    const startedAt = new Date(this.now()).toISOString();
+    this.rebuildStatus = {
+      state: 'running',
+      startedAt,
+      total: 0,
+      remaining: 0,
+    };
+    try {
+      await this.replayFromStart();
+      const remaining = await this.remaining();
+      this.rebuildStatus = {
+        ...this.rebuildStatus,
+        total: remaining,
+        remaining,
+      };
+      void this.followRebuild();
+    } catch (error) {
+      this.paused = false;
+      this.rebuildStatus = {
+        ...this.rebuildStatus,
+        state: 'failed',
+        finishedAt: new Date(this.now()).toISOString(),
+        error: String(error),
+      };
+    }
+    return { ...this.rebuildStatus };
+  }
+
+  private projectorState(nats: string): SagaProjectorStatus['state'] {
+    if (nats === 'not-configured') return 'not-configured';
+    if (this.stopping || this.loops.length === 0) return 'stopped';
+    if (this.rebuildStatus?.state === 'running') return 'rebuilding';
+    return this.bindings.every(b => b.ready) ? 'running' : 'starting';
+  }
+
+  private async consumerStatus(
+    binding: Binding,
+    connected: boolean,
+  ): Promise<SagaProjectorConsumer> {
+    const base = {
+      subject: binding.subject,
+      name: binding.consumer,
+      ...(binding.stream ? { stream: binding.stream } : {}),
+      ...(binding.error ? { error: binding.error } : {}),
+    };
+    if (!connected || !binding.stream) return base;
+    const figures = await this.connection
+      .consumerFigures(binding.stream, binding.consumer)
+      .catch(() => undefined);
+    return figures ? { ...base, backlog: figures.backlog } : base;
+  }
+
+  /**
+   * Deletes the consumers, empties the projection, deletes them again (another backend
+   * may have recreated one meanwhile) and recreates them to deliver from the start. A
+   * step that fails leaves either the old projection with consumers that replay
+   * everything (skipped as processed) or an empty one with consumers that do.
+   */
+  private async replayFromStart(): Promise<void> {
+    this.paused = true;
+    while (this.inFlight > 0) await sleep(20);
+    await this.deleteConsumers();
+    await this.store.clear();
+    await this.deleteConsumers();
+    for (const binding of this.bindings)
+      await this.setUp(binding).catch(error => this.failed(binding, error));
+    this.paused = false;
+    this.logger.info('publish-saga projection: rebuilding from the streams');
+  }
+
+  private async deleteConsumers(): Promise<void> {
+    for (const binding of this.bindings) {
+      binding.ready = false;
+      const stream =
+        binding.stream ?? (await this.connection.findStream(binding.subject));
+      if (stream)
+        await this.connection.deleteConsumer(stream, binding.consumer);
+    }
+  }
+
+  /** Events the consumers have not projected yet. */
+  private async remaining(): Promise<number> {
+    let total = 0;
+    for (const binding of this.bindings) {
+      if (!binding.stream) continue;
+      const figures = await this.connection.consumerFigures(
+        binding.stream,
+        binding.consumer,
+      );
+      total += figures?.backlog ?? 0;
+    }
+    return total;
+  }
+
+  /** Updates the rebuild's progress every second until nothing remains. */
+  private async followRebuild(): Promise<void> {
+    while (this.rebuildStatus?.state === 'running' && !this.stopping) {
+      await sleepUnless(1000, () => this.stopping);
+      const remaining = await this.remaining().catch(() => undefined);
+      if (remaining === undefined || !this.rebuildStatus) continue;
+      const done = remaining === 0 && this.bindings.every(b => b.ready);
+      this.rebuildStatus = {
+        ...this.rebuildStatus,
+        remaining,
+        ...(done
+          ? { state: 'done', finishedAt: new Date(this.now()).toISOString() }
+          : {}),
+      };
+    }
+  }
+
+  /** Pulls and projects the binding's consumer until stopped, backing off on errors. */
+  private async run(binding: Binding): Promise<void> {
+    let delay = 250;
+    while (!this.stopping) {
+      if (this.paused) {
+        await sleep(50);
+        continue;
+      }
+      let failure: { error: unknown } | undefined;
+      this.inFlight++;
+      try {
+        await this.step(binding);
+      } catch (error) {
+        failure = { error };
+      } finally {
+        this.inFlight--;
+      }
+      if (!failure) {
+        delay = 250;
+        continue;
+      }
+      this.failed(binding, failure.error);
+      await sleepUnless(delay, () => this.stopping);
+      delay = Math.min(delay * 2, MAX_BACKOFF_MS);
+    }
+  }
+
+  /** One round: set the consumer up if needed, pull a batch, project it. */
+  private async step(binding: Binding): Promise<void> {
+    if (!binding.ready) await this.setUp(binding);
+    const stream = binding.stream!;
+    const deliveries = await this.connection.fetch({
+      stream,
+      consumer: binding.consumer,
+      max: BATCH,
+      expiresMs: FETCH_EXPIRES_MS,
+    });
+    if (deliveries.length) await this.project(deliveries);
+    if (this.now() - binding.prunedAt > PRUNE_EVERY_MS)
+      await this.prune(binding);
+  }
+
+  /** Finds the subject's stream, notices a recreated stream, ensures the consumer. */
+  private async setUp(binding: Binding): Promise<void> {
+    const stream = await this.connection.findStream(binding.subject);
+    if (!stream) throw new Error(`no stream holds ${binding.subject} yet`);
+    const figures = await this.connection.streamFigures(stream);
+    if (!figures) throw new Error(`stream ${stream} disappeared`);
+    const seen = await this.store.checkStream({
+      stream,
+      created: figures.created,
+    });
+    if (seen === 'recreated')
+      this.logger.warn(
+        `publish-saga projection: stream ${stream} was recreated; projecting it from its start`,
+      );
+    await this.connection.ensurePullConsumer({
+      stream,
+      name: binding.consumer,
+      filterSubject: binding.subject,
+      ackWaitSeconds: this.settings.ackWaitSeconds,
+      description: `service-ops publish-saga projection of ${binding.subject}`,
+    });
+    binding.stream = stream;
+    binding.ready = true;
+    delete binding.error;
+  }
+
+  /** Applies a batch; acks after the commit, or nakks it all when the store failed. */
+  private async project(deliveries: JetStreamDelivery[]): Promise<void> {
+    const receivedAt = this.now();
+    let outcomes;
+    try {
+      outcomes = await this.store.apply(
+        deliveries.map(d => ({
+          stream: d.stream,
+          seq: d.seq,
+          subject: d.subject,
+          data: d.data,
+          receivedAt,
+        })),
+      );
+    } catch (error) {
+      for (const delivery of deliveries) delivery.nak(NAK_DELAY_MS);
+      throw error;
+    }
+    for (const delivery of deliveries) delivery.ack();
+    this.lastEventAt = receivedAt;
+    const malformed = outcomes.filter(o => o === 'malformed').length;
+    if (malformed)
+      this.logger.warn(
+        `publish-saga projection: ${malformed} malformed event(s) on ${deliveries[0].subject} stored and acked (GET /sagas/malformed)`,
+      );
+  }
+
+  private async prune(binding: Binding): Promise<void> {
+    binding.prunedAt = this.now();
+    const figures = await this.connection.streamFigures(binding.stream!);
+    if (figures)
+      await this.store.pruneProcessed({
+        stream: binding.stream!,
+        belowSeq: figures.firstSeq,
+      });
+  }
+
+  private failed(binding: Binding, error: unknown): void {
+    binding.ready = false;
+    const message = error instanceof Error ? error.message : String(error);
+    if (binding.error !== message)
+      this.logger.warn(
+        `publish-saga projection of ${binding.subject}: ${message}`,
+      );
+    binding.error = message;
+    this.lastError = { message, at: new Date(this.now()).toISOString() };
+  }
+}
