@@ -6,6 +6,7 @@ import {
   makeInformer,
   PatchStrategy,
   setHeaderOptions,
+  Watch,
 } from '@kubernetes/client-node';
 import { ApiServer } from './ApiServer';
 import { waitFor } from '../testing/waitFor';
@@ -365,6 +366,64 @@ describe('ApiServer through @kubernetes/client-node', () => {
     ).toEqual(['after', 'late']);
     await informer.stop();
   }, 30_000);
+
+  it('counts every request it receives by verb and path, refused ones too, until reset', async () => {
+    const kc = kubeConfig(url, TOKEN, tls.ca);
+    const core = kc.makeApiClient(CoreV1Api);
+    const apps = kc.makeApiClient(AppsV1Api);
+    server.resetCounters();
+    expect(server.requestCount).toBe(0);
+
+    await core.createNamespacedPod({ namespace: 'demo', body: pod('p', {}) });
+    await core.readNamespacedPod({ namespace: 'demo', name: 'p' });
+    await core.patchNamespacedPod(
+      { name: 'p', namespace: 'demo', body: { metadata: { labels: {} } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await core.listNamespacedPod({ namespace: 'demo' });
+    await core.listPodForAllNamespaces();
+    await core.listPodForAllNamespaces({ labelSelector: 'app=a' });
+    await apps.listDeploymentForAllNamespaces();
+    await core.listNamespace();
+    await expect(
+      kubeConfig(url, 'nope', tls.ca).makeApiClient(CoreV1Api).listNamespace(),
+    ).rejects.toMatchObject({ code: 401 });
+    await expect(
+      core.readNamespacedPod({ namespace: 'demo', name: 'missing' }),
+    ).rejects.toMatchObject({ code: 404 });
+    const events: string[] = [];
+    const watch = await new Watch(kc).watch(
+      '/api/v1/namespaces/demo/pods',
+      { resourceVersion: '0' },
+      type => events.push(type),
+      () => undefined,
+    );
+    await waitFor(() => events.length === 1);
+    watch.abort();
+    await core.deleteNamespacedPod({ name: 'p', namespace: 'demo' });
+    await core.deleteCollectionNamespacedPod({ namespace: 'demo' });
+
+    expect(Object.fromEntries(server.requests)).toEqual({
+      'create /api/v1/namespaces/demo/pods': 1,
+      'get /api/v1/namespaces/demo/pods/p': 1,
+      'patch /api/v1/namespaces/demo/pods/p': 1,
+      'list /api/v1/namespaces/demo/pods': 1,
+      'list /api/v1/pods': 2,
+      'list /apis/apps/v1/deployments': 1,
+      'list /api/v1/namespaces': 2,
+      'get /api/v1/namespaces/demo/pods/missing': 1,
+      'watch /api/v1/namespaces/demo/pods': 1,
+      'delete /api/v1/namespaces/demo/pods/p': 1,
+      'deletecollection /api/v1/namespaces/demo/pods': 1,
+    });
+    expect(server.requestCount).toBe(13);
+
+    server.resetCounters();
+    expect(server.requestCount).toBe(0);
+    expect(server.requests.size).toBe(0);
+    await core.getAPIResources();
+    expect(Object.fromEntries(server.requests)).toEqual({ 'get /api/v1': 1 });
+  });
 
   it('answers a watch from a compacted resourceVersion with a 410 Status event', async () => {
     const core = kubeConfig(url, TOKEN, tls.ca).makeApiClient(CoreV1Api);

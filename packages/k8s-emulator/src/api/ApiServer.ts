@@ -4,6 +4,10 @@ import { AddressInfo } from 'node:net';
 import { ObjectStore, KubeObject, StoreEvent } from '../store/ObjectStore';
 import { applyPatchByType } from './patch';
 import {
+  disruptionFigures,
+  isHealthyPod,
+} from '../controllers/DisruptionController';
+import {
   apiVersionOf,
   findType,
   RESOURCE_TYPES,
@@ -100,6 +104,41 @@ const objectKey = (o: KubeObject) =>
   `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
 /**
+ * The Kubernetes verb of a request (`get`, `list`, `watch`, `create`, `update`, `patch`,
+ * `delete`, `deletecollection`), as the API server's audit log names it; discovery and
+ * health checks are `get`.
+ */
+function verbOf(method: string, path: string, query: URLSearchParams): string {
+  const resourcePath = /^\/(?:api\/v1|apis\/[^/]+\/[^/]+)\/(.+)$/.exec(path);
+  let named = false;
+  if (resourcePath) {
+    const rest = resourcePath[1].split('/');
+    named =
+      rest[0] === 'namespaces' && rest.length >= 3
+        ? rest.length > 3
+        : rest.length > 1;
+  }
+  switch (method) {
+    case 'GET':
+    case 'HEAD': {
+      if (!resourcePath || named) return 'get';
+      const watch = query.get('watch');
+      return watch === 'true' || watch === '1' ? 'watch' : 'list';
+    }
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return named ? 'delete' : 'deletecollection';
+    default:
+      return method.toLowerCase();
+  }
+}
+
+/**
  * Serves one emulated cluster over the Kubernetes REST protocol: discovery, CRUD with
  * optimistic concurrency, list with selectors and paging, watch with resume, bookmarks and
  * 410, the status and scale subresources, eviction honouring PodDisruptionBudgets, dry-run,
@@ -109,6 +148,13 @@ export class ApiServer {
   private server?: http.Server;
   /** Watches answered with 410 Gone since start (their resourceVersion had expired). */
   expiredWatches = 0;
+  /** Requests received since start or the last `resetCounters()`, whatever their outcome. */
+  requestCount = 0;
+  /**
+   * The same by verb and path, e.g. `list /api/v1/namespaces/demo/pods`,
+   * `watch /apis/apps/v1/deployments`, `get /api/v1/namespaces/demo/pods/web-1`.
+   */
+  readonly requests = new Map<string, number>();
   private readonly openWatches = new Set<() => void>();
 
   constructor(private readonly options: ApiServerOptions) {}
@@ -120,6 +166,7 @@ export class ApiServer {
   /** Starts listening; resolves with the base URL. */
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
     const handler = (req: IncomingMessage, res: ServerResponse) => {
+      this.count(req);
       this.handle(req, res).catch(error => {
         const apiError =
           error instanceof ApiError
@@ -141,6 +188,24 @@ export class ApiServer {
     });
     const address = this.server.address() as AddressInfo;
     return `${this.options.tls ? 'https' : 'http'}://${host}:${address.port}`;
+  }
+
+  /** Sets `requestCount` and `requests` back to zero. */
+  resetCounters() {
+    this.requestCount = 0;
+    this.requests.clear();
+  }
+
+  private count(req: IncomingMessage) {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const key = `${verbOf(
+      req.method ?? 'GET',
+      path,
+      url.searchParams,
+    )} ${path}`;
+    this.requestCount++;
+    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
   }
 
   /** Ends every open watch, as an API server restart or a dropped connection would. */
@@ -786,31 +851,14 @@ export class ApiServer {
     const pdbType = findType('policy', 'v1', 'poddisruptionbudgets')!;
     const pod = store.mustGet(podType, route.namespace, route.name!);
     const pods = store.list(podType, route.namespace);
-    const ready = (p: KubeObject) =>
-      !p.metadata.deletionTimestamp &&
-      p.status?.phase === 'Running' &&
-      (p.status?.conditions ?? []).some(
-        (c: any) => c.type === 'Ready' && c.status === 'True',
-      );
     for (const pdb of store.list(pdbType, route.namespace)) {
       if (!matchesSelectorObject(pdb.spec?.selector, pod.metadata.labels))
         continue;
-      if (!ready(pod)) continue; // evicting an unhealthy pod never reduces availability
-      const covered = pods.filter(p =>
-        matchesSelectorObject(pdb.spec?.selector, p.metadata.labels),
+      if (!isHealthyPod(pod)) continue; // evicting an unhealthy pod never reduces availability
+      const { currentHealthy: healthy, desiredHealthy } = disruptionFigures(
+        pdb,
+        pods,
       );
-      const healthy = covered.filter(ready).length;
-      const expected = covered.filter(
-        p => !p.metadata.deletionTimestamp,
-      ).length;
-      const resolve = (value: number | string) =>
-        typeof value === 'string' && value.endsWith('%')
-          ? Math.ceil((expected * Number(value.slice(0, -1))) / 100)
-          : Number(value);
-      let desiredHealthy: number;
-      if (pdb.spec?.minAvailable !== undefined)
-        desiredHealthy = resolve(pdb.spec.minAvailable);
-      else desiredHealthy = expected - resolve(pdb.spec?.maxUnavailable ?? 0);
       if (healthy - 1 < desiredHealthy) {
         throw new ApiError(
           429,
