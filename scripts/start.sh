@@ -9,7 +9,7 @@ dir="${SANDBOX_DIR:-$root/.sandbox}"
 mkdir -p "$dir"
 rm -f "$dir/ready"
 
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{process.stdout.write(String(s.address().port));s.close()})'; }
 
 # NATS with JetStream (Debian's nats-server), its store kept in the sandbox directory so
 # that streams and the saga projection's consumer survive a restart of the demo.
