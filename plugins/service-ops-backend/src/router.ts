@@ -26,6 +26,7 @@ import {
 } from './kubernetes/KubernetesLiveState';
 import { ScalingHistoryStore } from './history/ScalingHistoryStore';
 import { LiveStatePublisher } from './signals/LiveStatePublisher';
+import { snapshotJson } from './snapshotJson';
 
 const ENTITY_REF_REQUIRED =
   'entityRef is required, e.g. ?entityRef=component:default/authoring-api';
@@ -166,7 +167,8 @@ export async function createRouter(
     // Later changes to it are pushed (rebuilt from memory with the model read now; the signal
     // carries no live data, clients refetch through this endpoint).
     publisher.watch(snapshot, () => liveState.snapshot(entity, declared));
-    res.json(snapshot);
+    // Between cluster changes, reads share one assembly and its serialised form.
+    res.type('application/json').send(snapshotJson(snapshot));
   });
 
   /** GET /history?entityRef=…&window=1h|6h|24h[&container=…][&cluster=…] */

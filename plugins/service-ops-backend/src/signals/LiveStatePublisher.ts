@@ -5,24 +5,14 @@ import {
   liveStateChannel,
   LiveStateSignal,
 } from '@internal/backstage-plugin-service-ops-common';
-
-// The containers and drift of a snapshot the live state served from its cache are the
-// same objects on every read: their serialisation is computed once.
-const contentFingerprints = new WeakMap<object, string>();
+import { snapshotContentJson } from '../snapshotJson';
 
 /** What a snapshot is compared on: everything but the times that move on every read. */
 export function fingerprint(snapshot: EntitySnapshot): string {
-  let content = contentFingerprints.get(snapshot.containers);
-  if (content === undefined) {
-    content = JSON.stringify({
-      containers: snapshot.containers,
-      drift: snapshot.drift,
-    });
-    contentFingerprints.set(snapshot.containers, content);
-  }
+  const { containers, drift } = snapshotContentJson(snapshot);
   return `${JSON.stringify(
     snapshot.clusters.map(c => [c.name, c.status, c.error]),
-  )}${content}`;
+  )}${containers}${drift}`;
 }
 
 interface Interest {
