@@ -21,6 +21,7 @@ import { Entity } from '@backstage/catalog-model';
 import plugin from './alpha';
 import { ServiceOpsApi, serviceOpsApiRef, ServiceOpsClient } from './api';
 import { MockSignalApi } from './__fixtures__/MockSignalApi';
+import { backlogApiFixtures } from './__fixtures__/backlog';
 import {
   catalogEntities,
   contentBuilderEntity,
@@ -62,6 +63,20 @@ describe('the /alpha export (new frontend system)', () => {
     expect(filter(database)).toBe(false);
   });
 
+  it('provides a Backlog & sagas tab at backlog for services and containers', () => {
+    const tester = createExtensionTester(
+      plugin.getExtension('entity-content:service-ops/backlog'),
+    );
+    expect(tester.get(coreExtensionData.routePath)).toBe('backlog');
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe(
+      'Backlog & sagas',
+    );
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
+    expect(filter(serviceEntity)).toBe(true);
+    expect(filter(contentBuilderEntity)).toBe(true);
+    expect(filter(website)).toBe(false);
+  });
+
   it('provides the backend client as an API', () => {
     const tester = createExtensionTester(
       plugin.getExtension('api:service-ops'),
@@ -94,6 +109,7 @@ describe('the /alpha export (new frontend system)', () => {
     const api: ServiceOpsApi = {
       getSnapshot: jest.fn(async () => snapshot),
       getHistory: jest.fn(async () => buildHistory(snapshot)),
+      ...backlogApiFixtures(),
     };
     renderTestApp({
       features: [plugin],

@@ -1,6 +1,7 @@
 /**
  * service-ops frontend plugin: the Operations tab (live state of services and their
- * containers in every region) and the declared-deployment cards. This entry point is
+ * containers in every region), the Backlog & sagas tab (JetStream backlog and publish
+ * sagas) and the declared-deployment cards. This entry point is
  * for the legacy frontend system; the new one imports
  * `@internal/backstage-plugin-service-ops/alpha`.
  *
@@ -9,15 +10,27 @@
 export {
   serviceOpsPlugin,
   EntityServiceOpsContent,
+  EntityServiceOpsBacklogContent,
   EntityDeclaredDeploymentCard,
   EntityDeclaredContainersCard,
 } from './plugin';
-export { serviceOpsApiRef, ServiceOpsClient, HISTORY_WINDOWS } from './api';
+export {
+  serviceOpsApiRef,
+  ServiceOpsClient,
+  HISTORY_WINDOWS,
+  BACKLOG_WINDOWS,
+} from './api';
 export type {
   ServiceOpsApi,
   HistoryWindow,
   GetHistoryOptions,
   GetSnapshotOptions,
+  BacklogWindow,
+  GetBacklogOptions,
+  GetBacklogHistoryOptions,
+  GetPoisonOptions,
+  GetSagasOptions,
+  GetSagaOptions,
 } from './api';
 export {
   isServiceOpsAvailable,

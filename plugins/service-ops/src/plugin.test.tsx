@@ -18,14 +18,16 @@ import {
 import * as root from '.';
 import {
   EntityDeclaredContainersCard,
+  EntityServiceOpsBacklogContent,
   EntityServiceOpsContent,
   serviceOpsApiRef,
   ServiceOpsClient,
   serviceOpsPlugin,
   ServiceOpsApi,
 } from '.';
-import { rootRouteRef } from './routes';
+import { backlogRouteRef, rootRouteRef } from './routes';
 import { MockSignalApi } from './__fixtures__/MockSignalApi';
+import { backlogApiFixtures } from './__fixtures__/backlog';
 import { catalogEntities, serviceEntity } from './__fixtures__/entities';
 import { buildHistory, buildSnapshot } from './__fixtures__/snapshots';
 
@@ -38,8 +40,10 @@ attachComponentData(EntityTabRoute, 'core.gatherMountPoints', true);
 describe('the package root (legacy frontend system)', () => {
   it('exports a legacy plugin, its extensions, the API and the filter, and no default', () => {
     expect(Object.keys(root).sort()).toEqual([
+      'BACKLOG_WINDOWS',
       'EntityDeclaredContainersCard',
       'EntityDeclaredDeploymentCard',
+      'EntityServiceOpsBacklogContent',
       'EntityServiceOpsContent',
       'HISTORY_WINDOWS',
       'ServiceOpsClient',
@@ -79,6 +83,7 @@ describe('the package root (legacy frontend system)', () => {
     const api: ServiceOpsApi = {
       getSnapshot: jest.fn(async () => snapshot),
       getHistory: jest.fn(async () => buildHistory(snapshot)),
+      ...backlogApiFixtures(),
     };
     await renderInTestApp(
       <TestApiProvider
@@ -100,6 +105,29 @@ describe('the package root (legacy frontend system)', () => {
     );
     expect(
       await screen.findByRole('table', { name: 'replicas by region' }),
+    ).toBeInTheDocument();
+  });
+
+  it('renders the Backlog & sagas tab as a routable extension of its own', async () => {
+    expect(
+      getComponentData(<EntityServiceOpsBacklogContent />, 'core.mountPoint'),
+    ).toBe(backlogRouteRef);
+    const api: ServiceOpsApi = {
+      getSnapshot: jest.fn(async () => buildSnapshot()),
+      getHistory: jest.fn(async () => buildHistory(buildSnapshot())),
+      ...backlogApiFixtures(),
+    };
+    await renderInTestApp(
+      <TestApiProvider apis={[[serviceOpsApiRef, api]]}>
+        <EntityProvider entity={serviceEntity}>
+          <EntityTabRoute path="/backlog">
+            <EntityServiceOpsBacklogContent />
+          </EntityTabRoute>
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(
+      await screen.findByRole('table', { name: 'consumers' }),
     ).toBeInTheDocument();
   });
 

@@ -7,7 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { ServiceOpsClient, serviceOpsApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { backlogRouteRef, rootRouteRef } from './routes';
 
 /** The service-ops frontend plugin for the legacy frontend system. */
 export const serviceOpsPlugin = createPlugin({
@@ -22,6 +22,7 @@ export const serviceOpsPlugin = createPlugin({
   ],
   routes: {
     entityContent: rootRouteRef,
+    backlogContent: backlogRouteRef,
   },
 });
 
@@ -35,6 +36,20 @@ export const EntityServiceOpsContent = serviceOpsPlugin.provide(
     component: () =>
       import('./components/OperationsContent').then(m => m.OperationsContent),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The Backlog & sagas tab of a service or container Component: its JetStream
+ * backlog against the thresholds and the publish sagas. Use with
+ * `isServiceOpsAvailable` on an `EntityLayout.Route` (path `backlog`).
+ */
+export const EntityServiceOpsBacklogContent = serviceOpsPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityServiceOpsBacklogContent',
+    component: () =>
+      import('./components/BacklogContent').then(m => m.BacklogContent),
+    mountPoint: backlogRouteRef,
   }),
 );
 

@@ -14,3 +14,15 @@ export const operationsEntityContent = EntityContentBlueprint.make({
       )),
   },
 });
+
+/** The Backlog & sagas tab of services and their containers. */
+export const backlogEntityContent = EntityContentBlueprint.make({
+  name: 'backlog',
+  params: {
+    path: 'backlog',
+    title: 'Backlog & sagas',
+    filter: isServiceOpsAvailable,
+    loader: () =>
+      import('../components/BacklogContent').then(m => <m.BacklogContent />),
+  },
+});

@@ -4,7 +4,10 @@ import {
   declaredContainersEntityCard,
   declaredDeploymentEntityCard,
 } from './entityCards';
-import { operationsEntityContent } from './entityContents';
+import {
+  backlogEntityContent,
+  operationsEntityContent,
+} from './entityContents';
 
 /** The service-ops frontend plugin for the new frontend system. */
 export const serviceOpsPlugin = createFrontendPlugin({
@@ -13,6 +16,7 @@ export const serviceOpsPlugin = createFrontendPlugin({
   extensions: [
     serviceOpsApi,
     operationsEntityContent,
+    backlogEntityContent,
     declaredDeploymentEntityCard,
     declaredContainersEntityCard,
   ],

@@ -1,6 +1,13 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
+  BacklogHistory,
+  EntityBacklog,
   EntitySnapshot,
+  PoisonList,
+  SagaCounts,
+  SagaInstanceResponse,
+  SagaList,
+  SagaState,
   ScalingHistory,
 } from '@internal/backstage-plugin-service-ops-common';
 
@@ -24,12 +31,62 @@ export interface GetHistoryOptions {
   cluster?: string;
 }
 
+/** The time windows the backend keeps backlog samples for. */
+export const BACKLOG_WINDOWS = ['1h', '24h'] as const;
+
+/** One of {@link BACKLOG_WINDOWS}. */
+export type BacklogWindow = (typeof BACKLOG_WINDOWS)[number];
+
+export interface GetBacklogOptions {
+  /** A service or container Component with configured streams. */
+  entityRef: string;
+}
+
+export interface GetBacklogHistoryOptions {
+  entityRef: string;
+  window: BacklogWindow;
+}
+
+export interface GetPoisonOptions {
+  entityRef: string;
+  /** 1 to 500; the backend's default (100) when absent. */
+  limit?: number;
+}
+
+export interface GetSagasOptions {
+  state?: SagaState;
+  /** The saga's home region. */
+  region?: string;
+  /** Only sagas started at least this many seconds ago. */
+  minAgeSeconds?: number;
+  /** 1 to 500; the backend's default (50) when absent. */
+  limit?: number;
+  offset?: number;
+}
+
+export interface GetSagaOptions {
+  /** The saga's id (its `publishId`). */
+  id: string;
+}
+
 /** The service-ops backend's live state of an entity's workloads. */
 export interface ServiceOpsApi {
   /** What runs for the entity in every cluster: workloads, pods, HPAs, drift. */
   getSnapshot(options: GetSnapshotOptions): Promise<EntitySnapshot>;
   /** Replicas and HPA metric values over a window, oldest first. */
   getHistory(options: GetHistoryOptions): Promise<ScalingHistory>;
+  /** The entity's JetStream streams and consumers now, against their thresholds. */
+  getBacklog(options: GetBacklogOptions): Promise<EntityBacklog>;
+  /** Sampled stream and consumer figures over a window, oldest first. */
+  getBacklogHistory(options: GetBacklogHistoryOptions): Promise<BacklogHistory>;
+  /** Messages the entity's consumers gave up on, newest first. */
+  getPoison(options: GetPoisonOptions): Promise<PoisonList>;
+  /** Publish-saga instances, newest first. */
+  getSagas(options: GetSagasOptions): Promise<SagaList>;
+  /** How many publish sagas are in each state. */
+  getSagaCounts(): Promise<SagaCounts>;
+  /** One publish saga and its steps. */
+  getSaga(options: GetSagaOptions): Promise<SagaInstanceResponse>;
 }
 
 export const serviceOpsApiRef = createApiRef<ServiceOpsApi>().with({

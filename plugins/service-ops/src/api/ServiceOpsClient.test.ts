@@ -3,6 +3,15 @@ import { setupServer } from 'msw/node';
 import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { ResponseError } from '@backstage/errors';
 import { buildHistory, buildSnapshot } from '../__fixtures__/snapshots';
+import {
+  buildBacklog,
+  buildBacklogHistory,
+  buildPoison,
+  buildSagaCounts,
+  buildSagaInstance,
+  buildSagaList,
+  runningSaga,
+} from '../__fixtures__/backlog';
 import { ServiceOpsClient } from './ServiceOpsClient';
 
 const server = setupServer();
@@ -102,5 +111,109 @@ describe('ServiceOpsClient', () => {
     expect(error.body.error.message).toBe(
       'no entity component:default/nope (or you may not read it)',
     );
+  });
+
+  it('fetches the backlog, its history and the poison messages of an entity', async () => {
+    const seen: Array<{ path: string; query: Record<string, string> }> = [];
+    const record = (request: Request) => {
+      const url = new URL(request.url);
+      seen.push({
+        path: url.pathname.replace('/api/service-ops', ''),
+        query: Object.fromEntries(url.searchParams),
+      });
+    };
+    server.use(
+      http.get(`${base}/backlog`, ({ request }) => {
+        record(request);
+        return HttpResponse.json(buildBacklog());
+      }),
+      http.get(`${base}/backlog/history`, ({ request }) => {
+        record(request);
+        return HttpResponse.json(buildBacklogHistory());
+      }),
+      http.get(`${base}/poison`, ({ request }) => {
+        record(request);
+        return HttpResponse.json(buildPoison());
+      }),
+    );
+    const entityRef = 'component:default/content-service';
+    await expect(client().getBacklog({ entityRef })).resolves.toEqual(
+      buildBacklog(),
+    );
+    await expect(
+      client().getBacklogHistory({ entityRef, window: '24h' }),
+    ).resolves.toEqual(buildBacklogHistory());
+    await expect(client().getPoison({ entityRef, limit: 20 })).resolves.toEqual(
+      buildPoison(),
+    );
+    expect(seen).toEqual([
+      { path: '/backlog', query: { entityRef } },
+      { path: '/backlog/history', query: { entityRef, window: '24h' } },
+      { path: '/poison', query: { entityRef, limit: '20' } },
+    ]);
+  });
+
+  it('asks for the sagas with the filters given, their counts and one saga', async () => {
+    const queries: Array<Record<string, string>> = [];
+    let askedFor: string | undefined;
+    server.use(
+      http.get(`${base}/sagas/counts`, () =>
+        HttpResponse.json(buildSagaCounts()),
+      ),
+      http.get(`${base}/sagas/:id`, ({ params }) => {
+        askedFor = String(params.id);
+        return HttpResponse.json(buildSagaInstance());
+      }),
+      http.get(`${base}/sagas`, ({ request }) => {
+        queries.push(Object.fromEntries(new URL(request.url).searchParams));
+        return HttpResponse.json(buildSagaList());
+      }),
+    );
+    await expect(
+      client().getSagas({
+        state: 'stuck',
+        region: 'eu',
+        minAgeSeconds: 600,
+        limit: 20,
+        offset: 40,
+      }),
+    ).resolves.toEqual(buildSagaList());
+    await client().getSagas({});
+    expect(queries).toEqual([
+      {
+        state: 'stuck',
+        region: 'eu',
+        minAgeSeconds: '600',
+        limit: '20',
+        offset: '40',
+      },
+      {},
+    ]);
+    await expect(client().getSagaCounts()).resolves.toEqual(buildSagaCounts());
+    await expect(client().getSaga({ id: runningSaga.id })).resolves.toEqual(
+      buildSagaInstance(),
+    );
+    expect(askedFor).toBe(runningSaga.id);
+  });
+
+  it('turns an unknown saga into a ResponseError', async () => {
+    server.use(
+      http.get(`${base}/sagas/:id`, () =>
+        HttpResponse.json(
+          {
+            error: { name: 'NotFoundError', message: 'no publish saga nope' },
+            request: { method: 'GET', url: '/sagas/nope' },
+            response: { statusCode: 404 },
+          },
+          { status: 404 },
+        ),
+      ),
+    );
+    const error = await client()
+      .getSaga({ id: 'nope' })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(404);
+    expect(error.body.error.message).toBe('no publish saga nope');
   });
 });

@@ -1,8 +1,18 @@
-export { serviceOpsApiRef, HISTORY_WINDOWS } from './ServiceOpsApi';
+export {
+  serviceOpsApiRef,
+  HISTORY_WINDOWS,
+  BACKLOG_WINDOWS,
+} from './ServiceOpsApi';
 export type {
   ServiceOpsApi,
   HistoryWindow,
   GetHistoryOptions,
   GetSnapshotOptions,
+  BacklogWindow,
+  GetBacklogOptions,
+  GetBacklogHistoryOptions,
+  GetPoisonOptions,
+  GetSagasOptions,
+  GetSagaOptions,
 } from './ServiceOpsApi';
 export { ServiceOpsClient } from './ServiceOpsClient';

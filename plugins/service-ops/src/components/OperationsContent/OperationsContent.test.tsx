@@ -19,6 +19,7 @@ import {
 } from '@internal/backstage-plugin-service-ops-common';
 import { ServiceOpsApi, serviceOpsApiRef } from '../../api';
 import { MockSignalApi } from '../../__fixtures__/MockSignalApi';
+import { backlogApiFixtures } from '../../__fixtures__/backlog';
 import {
   catalogEntities,
   contentBuilderEntity,
@@ -49,6 +50,7 @@ function fakeBackend(...snapshots: Array<EntitySnapshot | Error>) {
       );
       return buildHistory(first ?? buildEmptySnapshot());
     }),
+    ...backlogApiFixtures(),
   } satisfies ServiceOpsApi;
   return api;
 }

@@ -1,0 +1,1 @@
+export { BacklogContent } from './BacklogContent';

@@ -1,0 +1,1 @@
+export { SagaTimeline } from './SagaTimeline';
