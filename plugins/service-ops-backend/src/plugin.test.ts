@@ -25,8 +25,11 @@ import { fleetEntities } from './__testUtils__/fleetEntities';
 const REGIONS = ['us', 'eu', 'me', 'ap'];
 const API = 'component:default/authoring-api';
 
+// One timeout for the file: jest.setTimeout in a describe sets it for every test.
+// Simulating six hours of a cluster takes tens of seconds on a busy 2-core machine.
+jest.setTimeout(180_000);
+
 describe('service-ops backend against the sandbox fleet', () => {
-  jest.setTimeout(120_000);
   let fleet: Fleet;
   let clock: ManualClock;
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
@@ -404,8 +407,6 @@ describe('service-ops backend against the sandbox fleet', () => {
 });
 
 describe('service-ops backend permissions', () => {
-  jest.setTimeout(60_000);
-
   it('answers 403 when the policy denies reading the live state, and never reaches a cluster', async () => {
     const backend = await startTestBackend({
       features: [

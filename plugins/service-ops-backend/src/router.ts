@@ -27,12 +27,7 @@ import {
 import { ScalingHistoryStore } from './history/ScalingHistoryStore';
 import { LiveStatePublisher } from './signals/LiveStatePublisher';
 import { snapshotJson } from './snapshotJson';
-
-const ENTITY_REF_REQUIRED =
-  'entityRef is required, e.g. ?entityRef=component:default/authoring-api';
-const entityRefParam = z
-  .string({ error: ENTITY_REF_REQUIRED })
-  .min(1, ENTITY_REF_REQUIRED);
+import { entityRefParam, parse } from './validation';
 
 const snapshotQuery = z.object({ entityRef: entityRefParam }).strict();
 
@@ -52,23 +47,6 @@ const historyQuery = z
     cluster: z.string().min(1).optional(),
   })
   .strict();
-
-/** zod issues as one readable sentence: `window: window must be one of 1h, 6h, 24h; …`. */
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map(i =>
-      i.path.length
-        ? `${i.path.map(String).join('.')}: ${i.message}`
-        : i.message,
-    )
-    .join('; ');
-}
-
-function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.infer<T> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new InputError(describeIssues(parsed.error));
-  return parsed.data;
-}
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;

@@ -6,7 +6,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   BacklogHistory,
@@ -25,22 +25,9 @@ import { BacklogAccess } from './BacklogAccess';
 import { BacklogScope, backlogScope } from './backlogScope';
 import { Backlog } from './createBacklog';
 import { resolveThreshold } from './resolveThreshold';
+import { entityRefParam, parse, wholeNumber } from '../validation';
 
-const ENTITY_REF_REQUIRED =
-  'entityRef is required, e.g. ?entityRef=component:default/content-service';
-const entityRef = z
-  .string({ error: ENTITY_REF_REQUIRED })
-  .min(1, ENTITY_REF_REQUIRED);
-
-/** A query parameter holding a whole number in [min, max]. */
-const wholeNumber = (name: string, min: number, max: number) => {
-  const message = `${name} must be a whole number from ${min} to ${max}`;
-  return z
-    .string({ error: message })
-    .regex(/^\d{1,12}$/, message)
-    .transform(Number)
-    .refine(n => n >= min && n <= max, message);
-};
+const entityRef = entityRefParam;
 
 /** History windows and their length in ms. */
 export const BACKLOG_WINDOWS = { '1h': 3600_000, '24h': 86_400_000 } as const;
@@ -88,23 +75,6 @@ const sagaId = z
   .string()
   .min(1)
   .max(255, 'a saga id (publishId) has at most 255 characters');
-
-/** zod issues as one sentence: `window: window must be one of 1h, 24h; …`. */
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map(i =>
-      i.path.length
-        ? `${i.path.map(String).join('.')}: ${i.message}`
-        : i.message,
-    )
-    .join('; ');
-}
-
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new InputError(describeIssues(parsed.error));
-  return parsed.data;
-}
 
 export interface BacklogRouterOptions {
   httpAuth: HttpAuthService;
