@@ -314,6 +314,8 @@ interface P2Side {
   failed: number;
   signals: number;
   seconds: number;
+  /** The machine's 1-minute load average when the window closed. */
+  loadAverage?: number;
 }
 
 /** `clients` pages open from a start staggered over the first refresh interval, for `seconds`. */
@@ -342,6 +344,7 @@ async function keepPagesOpen(
   await sleep(Math.max(0, end - Date.now()));
   // What reached the API servers during the window, read as it closes.
   stats.requests = sumCounters(await fleet.counters());
+  stats.loadAverage = os.loadavg()[0];
   await Promise.all(opened);
   closers.forEach(close => close());
   await fleet.churn(0);
@@ -1049,9 +1052,35 @@ function renderSection(r: Report): string {
       '',
     );
   }
+  const p2Parts: string[] = [];
+  if (r.p2.ratio < 50) {
+    p2Parts.push(
+      `P2's goal is missed: ${round(
+        r.p2.ratio,
+      )}x fewer where 50x was asked. service-ops' ${
+        ours.requests.serviceOps
+      } requests do not depend on how many pages are open (${describeServiceOps(
+        ours.requests,
+      )}); the Kubernetes plugin's ${
+        theirs.requests.kubernetesPlugin
+      } are what this backend could answer: ${
+        theirs.clientRequests
+      } objects-by-entity calls in ${theirs.seconds} s${
+        theirs.loadAverage !== undefined && ours.loadAverage !== undefined
+          ? ` (the machine's 1-minute load average when the windows closed: ${round(
+              ours.loadAverage,
+              2,
+            )} in service-ops' window, ${round(
+              theirs.loadAverage,
+              2,
+            )} in the Kubernetes plugin's, on ${os.cpus().length} cores)`
+          : ''
+      }. The fewer calls it manages, the lower its count and the ratio.`,
+    );
+  }
   if (r.p2.skippedTicks > 0 || r.p2.stillInFlight > 0) {
-    lines.push(
-      `P2: the backend could not answer ${
+    p2Parts.push(
+      `${r.p2.ratio < 50 ? 'It' : 'P2: the backend'} could not answer ${
         options.p2Clients
       } pages of the Kubernetes plugin every ${
         KUBERNETES_REFRESH_MS / 1000
@@ -1062,9 +1091,9 @@ function renderSection(r: Report): string {
       )} refreshes x ${
         r.perObjectsCall
       } requests) the API servers would have received ${nominal} requests. The table gives what they received.`,
-      '',
     );
   }
+  if (p2Parts.length) lines.push(p2Parts.join(' '), '');
   return lines.join('\n');
 }
 
