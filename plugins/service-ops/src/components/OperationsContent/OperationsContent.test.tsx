@@ -95,6 +95,9 @@ function replicaCell(table: HTMLElement, container: string, region: string) {
   return within(row).getAllByRole('cell')[headers.indexOf(region) - 1];
 }
 
+// Each test renders the whole tab with its charts: seconds on a busy 2-core machine.
+jest.setTimeout(30_000);
+
 describe('OperationsContent', () => {
   it('shows every container’s replicas in every region', async () => {
     const api = fakeBackend(buildSnapshot());
