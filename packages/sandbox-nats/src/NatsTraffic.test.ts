@@ -344,8 +344,11 @@ describe('NatsTraffic', () => {
       consumer: 'content-builder-worker',
       deliveries: 5,
     });
-    // Poison stays in the stream, out of the worker's backlog.
-    expect(await backlog(`${BUILDER}-us`, 'content-builder-worker')).toBe(0);
+    // Poison stays in the stream, out of the worker's backlog once NATS gave it up (on a
+    // busy machine more poison may still be on its way: that part is still in the backlog).
+    expect(
+      await backlog(`${BUILDER}-us`, 'content-builder-worker'),
+    ).toBeLessThanOrEqual(inStream - advisories.length);
     expect((await jsm.streams.info(`${BUILDER}-us`)).state.messages).toBe(
       inStream,
     );
