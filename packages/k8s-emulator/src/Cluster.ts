@@ -32,9 +32,10 @@ export interface ClusterOptions {
 }
 
 /**
- * One emulated cluster: its object store, the API server in front of it and the
- * controllers that make it behave (workloads, HPA, KEDA, disruption budgets). `step()` runs the controllers
- * once; `run()` runs them on a real-time interval.
+ * One emulated cluster: its object store, the API server in front of it (serving the
+ * metrics' Pods metrics on custom.metrics.k8s.io too) and the controllers that make it
+ * behave (workloads, HPA, KEDA, disruption budgets). `step()` runs the controllers once;
+ * `run()` runs them on a real-time interval.
  */
 export class Cluster {
   readonly store = new ObjectStore();
@@ -55,6 +56,7 @@ export class Cluster {
       store: this.store,
       tokens: options.tokens,
       tls: options.tls,
+      customMetrics: { provider: options.metrics, clock: options.clock },
     });
     this.context = new ControllerContext(
       this.store,

@@ -5,6 +5,12 @@
  */
 export { ApiServer } from './api/ApiServer';
 export type { ApiServerOptions, TokenRole } from './api/ApiServer';
+export { CUSTOM_METRICS_GROUP_VERSION } from './api/customMetrics';
+export type {
+  CustomMetricsSource,
+  MetricValue,
+  MetricValueList,
+} from './api/customMetrics';
 export { generateTls } from './api/tls';
 export type { GeneratedTls } from './api/tls';
 export { RESOURCE_TYPES, findType, typeOfKind } from './api/resources';

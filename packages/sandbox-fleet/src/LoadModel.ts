@@ -227,6 +227,15 @@ export class LoadModel implements MetricsProvider {
     return (peak.total * this.scale * this.activity(now)) / this.readyPods(pod);
   }
 
+  /** The Pods metrics the HPAs use, for custom.metrics.k8s.io. */
+  podMetricNames(): string[] {
+    return [
+      ...new Set(
+        Object.values(PEAK).flatMap(peak => (peak.metric ? [peak.metric] : [])),
+      ),
+    ];
+  }
+
   externalMetric(
     namespace: string,
     metric: string,

@@ -21,6 +21,13 @@ import {
   parseLabelSelector,
 } from './selectors';
 import { ApiError, invalid } from './status';
+import {
+  CUSTOM_METRICS_GROUP_VERSION,
+  CustomMetricsSource,
+  customMetricsResourceList,
+  getCustomMetric,
+  isCustomMetricsPath,
+} from './customMetrics';
 
 export type TokenRole = 'read-write' | 'read-only';
 
@@ -34,6 +41,11 @@ export interface ApiServerOptions {
   tls?: { key: string; cert: string };
   /** Interval of watch bookmarks, ms (real time). */
   bookmarkIntervalMs?: number;
+  /**
+   * Serve custom.metrics.k8s.io/v1beta1 (Pods metrics, as the Prometheus adapter does)
+   * from this source; not served when absent.
+   */
+  customMetrics?: CustomMetricsSource;
 }
 
 interface Route {
@@ -98,6 +110,15 @@ function decodeContinue(token: string): { rv: number; after: string } {
     // fall through
   }
   throw new ApiError(400, `invalid continue token: ${token}`);
+}
+
+/** The path with its escapes decoded; as it is when it has a malformed one. */
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 const objectKey = (o: KubeObject) =>
@@ -198,7 +219,8 @@ export class ApiServer {
 
   private count(req: IncomingMessage) {
     const url = new URL(req.url ?? '/', 'http://emulator');
-    const path = url.pathname.replace(/\/+$/, '') || '/';
+    // Decoded, as the API server's request info is: `pods/%2A%2Fm` is `pods/*/m`.
+    const path = safeDecode(url.pathname).replace(/\/+$/, '') || '/';
     const key = `${verbOf(
       req.method ?? 'GET',
       path,
@@ -247,6 +269,28 @@ export class ApiServer {
           `the server does not allow this method on ${path}`,
         );
       send(res, 200, discovery);
+      return;
+    }
+    const customMetrics = this.options.customMetrics;
+    const decodedPath = safeDecode(path);
+    if (customMetrics && isCustomMetricsPath(decodedPath)) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        throw new ApiError(
+          405,
+          `the server does not allow method ${req.method} on ${path}`,
+          'MethodNotAllowed',
+        );
+      }
+      send(
+        res,
+        200,
+        getCustomMetric({
+          source: customMetrics,
+          store: this.options.store,
+          path: decodedPath,
+          query: url.searchParams,
+        }),
+      );
       return;
     }
     const route = this.route(path);
@@ -335,6 +379,7 @@ export class ApiServer {
       ...new Set(
         RESOURCE_TYPES.filter(t => t.group).map(t => `${t.group}/${t.version}`),
       ),
+      ...(this.options.customMetrics ? [CUSTOM_METRICS_GROUP_VERSION] : []),
     ];
     if (path === '/apis') {
       return {
@@ -351,6 +396,12 @@ export class ApiServer {
       };
     }
     const resourceList = (group: string, version: string) => {
+      const customMetrics = this.options.customMetrics;
+      if (
+        customMetrics &&
+        `${group}/${version}` === CUSTOM_METRICS_GROUP_VERSION
+      )
+        return customMetricsResourceList(customMetrics);
       const types = RESOURCE_TYPES.filter(
         t => t.group === group && t.version === version,
       );

@@ -16,6 +16,12 @@ export interface MetricsProvider {
   ): { cpu: number; memory: number };
   /** A Pods metric (custom.metrics.k8s.io) of one pod, e.g. `active_editors`. */
   podMetric(pod: KubeObject, metric: string, now: number): number | undefined;
+  /**
+   * The names of the Pods metrics `podMetric` answers, for custom.metrics.k8s.io
+   * discovery; the API answers 404 for any other. Optional: without it, a metric that no
+   * pod of the namespace reports is the unknown one.
+   */
+  podMetricNames?(): readonly string[];
   /** An External metric (external.metrics.k8s.io) in a namespace, e.g. KEDA's `s0-nats-jetstream-outbox`. */
   externalMetric(
     namespace: string,
