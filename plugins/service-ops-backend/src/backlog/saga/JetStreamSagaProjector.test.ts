@@ -84,6 +84,17 @@ describe('JetStreamSagaProjector against a real nats-server', () => {
 
   const clock = () => ({ now: Date.now(), deadlines: DEFAULT_SAGA_DEADLINES });
 
+  /**
+   * The malformed events without their receipt time, ordered by stream and sequence: a
+   * rebuild reads the streams side by side, so the order of receipt may change.
+   */
+  async function malformedEvents() {
+    const { items } = await store.listMalformed({ limit: 10, offset: 0 });
+    return items
+      .map(({ receivedAt: _r, ...rest }) => rest)
+      .sort((a, b) => a.stream.localeCompare(b.stream) || a.seq - b.seq);
+  }
+
   function startProjector(projectionStore: SagaProjectionStore) {
     const connection = JetStreamConnection.start({
       settings: { servers: [nats.url], name: 'saga-projector-test' },
@@ -267,9 +278,7 @@ describe('JetStreamSagaProjector against a real nats-server', () => {
     const before = {
       list: await store.list({ limit: 500, offset: 0 }, clock()),
       counts: await store.counts(clock()),
-      malformed: (
-        await store.listMalformed({ limit: 10, offset: 0 })
-      ).items.map(({ receivedAt: _r, ...rest }) => rest),
+      malformed: await malformedEvents(),
       steps: await count('saga_steps'),
     };
     const started = await running.projector.rebuild();
@@ -282,9 +291,7 @@ describe('JetStreamSagaProjector against a real nats-server', () => {
     const after = {
       list: await store.list({ limit: 500, offset: 0 }, clockNow),
       counts: await store.counts(clockNow),
-      malformed: (
-        await store.listMalformed({ limit: 10, offset: 0 })
-      ).items.map(({ receivedAt: _r, ...rest }) => rest),
+      malformed: await malformedEvents(),
       steps: await count('saga_steps'),
     };
     expect(after).toEqual(before);
