@@ -18,3 +18,6 @@ export * from './backlog/sagaTypes';
 export * from './backlog/sagaState';
 export * from './backlog/classifyBacklog';
 export * from './backlog/permissions';
+export * from './operations/types';
+export * from './operations/permissions';
+export * from './operations/planCollabDrain';

@@ -4,6 +4,7 @@ import {
   serviceOpsSagaReadPermission,
   serviceOpsSagaRebuildPermission,
 } from './backlog/permissions';
+import { serviceOpsCollabDrainPermission } from './operations/permissions';
 
 /**
  * Reading an entity's live state (snapshot, scaling history, live push). A resource
@@ -20,4 +21,5 @@ export const serviceOpsPermissions = [
   serviceOpsLiveReadPermission,
   serviceOpsSagaReadPermission,
   serviceOpsSagaRebuildPermission,
+  serviceOpsCollabDrainPermission,
 ];

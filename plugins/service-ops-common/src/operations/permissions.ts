@@ -1,0 +1,22 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
+import { OperationKind } from './types';
+
+/**
+ * Draining a collab container's pods (notify its clients, then recreate the pods). A
+ * resource permission on the container's catalog entity, so a policy can allow it to the
+ * entity's owners and an on-call group.
+ */
+export const serviceOpsCollabDrainPermission = createPermission({
+  name: 'service-ops.operation.collab-drain',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** The permission each kind of operation needs, on its target entity. */
+export const OPERATION_PERMISSIONS: Record<
+  OperationKind,
+  typeof serviceOpsCollabDrainPermission
+> = {
+  'collab-drain': serviceOpsCollabDrainPermission,
+};
