@@ -14,6 +14,32 @@ export interface Config {
       /** How long samples are kept. Default 7. */
       retentionDays?: number;
     };
+    /** Operator actions (durable operations run by the backend). */
+    operations?: {
+      /** An executor's claim on an operation lasts this long without a write. Default 30. */
+      leaseSeconds?: number;
+      /** How often executors look for runnable operations, in milliseconds. Default 1000. */
+      pollMs?: number;
+      /** The collab drain (notify clients, then recreate the pods). */
+      collabDrain?: {
+        /** The container that can be drained. Default `authoring-collab`. */
+        container?: string;
+        /** Notice before the first eviction. Default 300 (the release strategy's 5 minutes). */
+        noticeSeconds?: number;
+        /** The Pods metric (custom.metrics.k8s.io) counting sessions. Default `active_ws_connections`. */
+        sessionsMetric?: string;
+        /** A replacement pod must be Ready within this. Default 600. */
+        replacementTimeoutSeconds?: number;
+        /** Sessions must come back within this after the last eviction. Default 300. */
+        reconnectTimeoutSeconds?: number;
+        /** Share of the sessions before the notice that counts as reconnected. Default 0.9. */
+        reconnectRatio?: number;
+        /** How often waits are checked and the session count recorded. Default 5. */
+        pollSeconds?: number;
+        /** Estimate of a replacement's start-up for the preview. Default 60. */
+        replacementSeconds?: number;
+      };
+    };
     /** The NATS server(s) whose JetStream backlogs and publish sagas are shown. */
     nats?: {
       /** `nats://host:4222`, or several servers of one cluster. */

@@ -12,6 +12,9 @@ import { ScalingSampler } from './history/ScalingSampler';
 import { LiveStatePublisher } from './signals/LiveStatePublisher';
 import { createRouter } from './router';
 import { createBacklog, createBacklogRouter } from './backlog';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { createOperations } from './operations/createOperations';
+import { createOperationsRouter } from './operations/router';
 
 /**
  * service-ops backend: live state of the services' workloads in every cluster, their
@@ -36,6 +39,8 @@ export const serviceOpsPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
         signals: signalsServiceRef,
+        auditor: coreServices.auditor,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, lifecycle, httpRouter, scheduler } = deps;
@@ -99,7 +104,35 @@ export const serviceOpsPlugin = createBackendPlugin({
           database: deps.database,
           scheduler,
         });
-        lifecycle.addShutdownHook(() => backlog.stop());
+
+        // After the backlog: a drain notifies the collab pods over its NATS connection.
+        const operations = await createOperations({
+          config,
+          logger,
+          database: deps.database,
+          auditor: deps.auditor,
+          permissions: deps.permissions,
+          catalog: deps.catalog,
+          signals: deps.signals,
+          notifications: deps.notifications,
+          clusters,
+          liveState,
+          nats: backlog.connection,
+        });
+        // One hook, in order: the executor finishes its unit of work and lets its leases
+        // go while NATS is still open, then the NATS connection closes.
+        lifecycle.addShutdownHook(async () => {
+          await operations.executor.stop();
+          await backlog.stop();
+        });
+
+        httpRouter.use(
+          createOperationsRouter({
+            httpAuth: deps.httpAuth,
+            auditor: deps.auditor,
+            drains: operations.drains,
+          }),
+        );
 
         httpRouter.use(
           createBacklogRouter({

@@ -144,6 +144,33 @@ export class JetStreamConnection {
       this.attach(this.nc, subscription.subject, subscription.handler);
   }
 
+  /**
+   * A core NATS request: sends `payload` as JSON and resolves with the reply's text.
+   *
+   * @throws ServiceUnavailableError while not connected, or when nobody answers in
+   * `timeoutMs` (no responders, or a responder too slow)
+   */
+  async request(
+    subject: string,
+    payload: unknown,
+    timeoutMs = REQUEST_TIMEOUT_MS,
+  ): Promise<string> {
+    const nc = this.nc;
+    if (!nc || nc.isClosed() || this.state.state !== 'connected')
+      throw new ServiceUnavailableError(this.describeUnavailable());
+    try {
+      const reply = await nc.request(subject, JSON.stringify(payload), {
+        timeout: timeoutMs,
+      });
+      return reply.string();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new ServiceUnavailableError(
+        `no answer on ${subject} within ${timeoutMs} ms: ${message}`,
+      );
+    }
+  }
+
   /** The stream's figures; `undefined` when there is no such stream. */
   async streamFigures(stream: string): Promise<StreamFigures | undefined> {
     const jsm = this.manager();

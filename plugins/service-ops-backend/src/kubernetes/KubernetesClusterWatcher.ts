@@ -3,7 +3,6 @@ import {
   AutoscalingV2Api,
   CoreV1Api,
   CustomObjectsApi,
-  KubeConfig,
   KubernetesListObject,
   KubernetesObject,
   ListWatch,
@@ -16,6 +15,7 @@ import {
   CpuMemory,
 } from '@internal/backstage-plugin-service-ops-common';
 import { ClusterConnection } from '../config/readClusters';
+import { kubeConfigFor } from './kubeConfigFor';
 import { quantity } from './mappers';
 import { PodMetricsList, WatchedObjects } from './wireTypes';
 
@@ -72,28 +72,9 @@ export class KubernetesClusterWatcher {
     private readonly options: WatcherOptions,
   ) {}
 
-  private kubeConfig(): KubeConfig {
-    const { name, url, token, caData, skipTLSVerify } = this.connection;
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [
-        {
-          name,
-          server: url,
-          skipTLSVerify,
-          ...(caData ? { caData: Buffer.from(caData).toString('base64') } : {}),
-        },
-      ],
-      users: [{ name: 'service-ops', ...(token ? { token } : {}) }],
-      contexts: [{ name, cluster: name, user: 'service-ops' }],
-      currentContext: name,
-    });
-    return kc;
-  }
-
   /** Starts the informers and the metrics sampler; resolves when each informer has listed once or failed once. */
   async start(): Promise<void> {
-    const kc = this.kubeConfig();
+    const kc = kubeConfigFor(this.connection);
     const core = kc.makeApiClient(CoreV1Api);
     const apps = kc.makeApiClient(AppsV1Api);
     const autoscaling = kc.makeApiClient(AutoscalingV2Api);

@@ -1,0 +1,438 @@
+import request from 'supertest';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { connect, NatsConnection } from '@nats-io/transport-node';
+import {
+  CollabDrainPreview,
+  Operation,
+  operationsChannel,
+  serviceOpsCollabDrainPermission,
+} from '@internal/backstage-plugin-service-ops-common';
+import { ManualClock, typeOfKind } from '@internal/k8s-emulator';
+import { Fleet, findRepoRoot } from '@internal/sandbox-fleet';
+import { serviceOpsPlugin } from '../plugin';
+import { fleetEntities } from '../__testUtils__/fleetEntities';
+import {
+  startNatsServer,
+  TestNatsServer,
+} from '../backlog/__testUtils__/natsServer';
+
+jest.setTimeout(180_000);
+
+const COLLAB = 'component:default/authoring-collab';
+const ONCALL = 'user:default/sam.oncall';
+const READER = 'user:default/rita.reader';
+
+describe('the collab drain against the sandbox fleet and a real nats-server', () => {
+  let fleet: Fleet;
+  let clock: ManualClock;
+  let nats: TestNatsServer;
+  let collab: NatsConnection;
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let ticker: NodeJS.Timeout | undefined;
+  const notices: Array<{ subject: string; body: any }> = [];
+  const signals: string[] = [];
+  const deletedPods: string[] = [];
+
+  const eu = () => fleet.clusters.find(c => c.region === 'eu')!;
+  const collabPods = () =>
+    eu()
+      .cluster.store.list(typeOfKind('v1', 'Pod')!, 'authoring')
+      .filter(
+        p =>
+          p.metadata.labels?.['backstage.io/kubernetes-id'] ===
+            'authoring-collab' && !p.metadata.deletionTimestamp,
+      )
+      .map(p => p.metadata.name as string)
+      .sort();
+  const as = (user: string) => mockCredentials.user.header(user);
+  const post = (path: string, body: unknown, user = ONCALL) =>
+    request(backend.server)
+      .post(`/api/service-ops${path}`)
+      .set('Authorization', as(user))
+      .send(body as object);
+  const get = (path: string, query: Record<string, string> = {}) =>
+    request(backend.server)
+      .get(`/api/service-ops${path}`)
+      .query(query)
+      .set('Authorization', as(ONCALL));
+  const operations = async (): Promise<Operation[]> => {
+    const res = await get('/operations', { entityRef: COLLAB });
+    expect(res.status).toBe(200);
+    return res.body.items;
+  };
+  const until = async <T>(
+    read: () => Promise<T>,
+    accept: (value: T) => boolean,
+    what: string,
+    timeoutMs = 60_000,
+  ): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    let value = await read();
+    while (!accept(value)) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out waiting for ${what}: ${JSON.stringify(value)}`,
+        );
+      await new Promise(resolve => setTimeout(resolve, 100));
+      value = await read();
+    }
+    return value;
+  };
+  const operation = (id: string) =>
+    get(`/operations/${id}`).then(r => r.body as Operation);
+  const finished = (id: string) =>
+    until(
+      () => operation(id),
+      o => ['succeeded', 'failed', 'cancelled'].includes(o.state),
+      `operation ${id} to end`,
+    );
+  const drain = {
+    entityRef: COLLAB,
+    cluster: 'eu',
+    reason: 'roll the collab pods onto the patched image',
+    confirm: 'authoring-collab',
+    noticeSeconds: 1,
+  };
+
+  beforeAll(async () => {
+    clock = new ManualClock(Date.UTC(2026, 10, 22, 11, 0, 0));
+    fleet = await Fleet.start({ clock, seed: 42 });
+    for (let s = 0; s < 120; s += 15) {
+      clock.advance(15_000);
+      fleet.clusters.forEach(c => c.cluster.step());
+    }
+    eu().cluster.store.watch(
+      typeOfKind('v1', 'Pod')!,
+      eu().cluster.store.resourceVersion,
+      event => {
+        if (
+          event.type === 'DELETED' &&
+          event.object.metadata.labels?.['backstage.io/kubernetes-id'] ===
+            'authoring-collab'
+        )
+          deletedPods.push(String(event.object.metadata.name));
+      },
+    );
+    nats = await startNatsServer();
+    // The collab pods' side of the contract, as simple as it gets: accept every notice.
+    collab = await connect({ servers: nats.url });
+    for (const suffix of ['drain', 'drain-cancel'])
+      collab.subscribe(`authoring.collab.v1.eu.*.${suffix}`, {
+        callback: (_error, message) => {
+          const body = message.json<any>();
+          notices.push({ subject: message.subject, body });
+          message.respond(
+            JSON.stringify(
+              suffix === 'drain'
+                ? {
+                    pod: body.pod,
+                    accepted: true,
+                    sessions: 10,
+                    deadline: body.deadline,
+                  }
+                : { pod: body.pod, cancelled: true, sessions: 0 },
+            ),
+          );
+        },
+      });
+    await collab.flush();
+    backend = await startTestBackend({
+      features: [
+        serviceOpsPlugin,
+        catalogServiceMock.factory({
+          entities: fleetEntities(findRepoRoot(__dirname)),
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            app: { baseUrl: 'http://localhost:3000' },
+            kubernetes: fleet.kubernetesConfig(),
+            serviceOps: {
+              liveState: { metricsIntervalSeconds: 3600, pushDebounceMs: 50 },
+              nats: { servers: nats.url },
+              operations: {
+                pollMs: 100,
+                collabDrain: { pollSeconds: 0.2, reconnectTimeoutSeconds: 5 },
+              },
+            },
+          },
+        }),
+        // Everyone reads; only the on-call user may drain.
+        createServiceFactory({
+          service: coreServices.permissions,
+          deps: {},
+          factory: () => ({
+            authorize: async (requests: any[], options: any) =>
+              requests.map(r => ({
+                result:
+                  r.permission.name !== serviceOpsCollabDrainPermission.name ||
+                  options.credentials.principal.userEntityRef === ONCALL
+                    ? AuthorizeResult.ALLOW
+                    : AuthorizeResult.DENY,
+              })),
+            authorizeConditional: async (requests: any[]) =>
+              requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+          }),
+        }),
+        createServiceFactory({
+          service: signalsServiceRef,
+          deps: {},
+          factory: () => ({
+            publish: async (signal: any) => {
+              signals.push(signal.channel);
+            },
+          }),
+        }),
+      ],
+    });
+    // Let the informers list the clusters.
+    await until(
+      () =>
+        post('/operations/collab-drain/preview', {
+          entityRef: COLLAB,
+          cluster: 'eu',
+        }),
+      res => res.status === 200,
+      'the live state of eu',
+    );
+  });
+
+  afterAll(async () => {
+    if (ticker) clearInterval(ticker);
+    await backend?.stop();
+    await collab?.close();
+    await nats?.stop();
+    await fleet?.stop();
+  });
+
+  /** Runs eu's controllers on: replacement pods start and become Ready. */
+  const runClusters = () => {
+    ticker = setInterval(() => {
+      clock.advance(5_000);
+      eu().cluster.step();
+    }, 100);
+  };
+  const stopClusters = () => {
+    if (ticker) clearInterval(ticker);
+    ticker = undefined;
+  };
+
+  it('previews the drain from live state: the pods in order, the PDB and a dry-run eviction', async () => {
+    const res = await post('/operations/collab-drain/preview', {
+      entityRef: COLLAB,
+      cluster: 'eu',
+    });
+    expect(res.status).toBe(200);
+    const preview: CollabDrainPreview = res.body;
+    expect(preview).toMatchObject({
+      kind: 'collab-drain',
+      entityRef: COLLAB,
+      cluster: 'eu',
+      namespace: 'authoring',
+      workload: 'authoring-collab',
+      noticeSeconds: 300,
+      dryRun: { allowed: true },
+      disruptionBudget: { name: 'authoring-collab' },
+    });
+    expect(preview.pods.map(p => p.name).sort()).toEqual(collabPods());
+    expect(preview.estimatedSeconds).toBe(300 + preview.pods.length * 60);
+    // the dry run evicted nothing
+    expect(deletedPods).toEqual([]);
+  });
+
+  it.each([
+    ['no body', undefined, /entityRef is required/],
+    ['no reason', { ...drain, reason: undefined }, /reason is required/],
+    [
+      'a short reason',
+      { ...drain, reason: 'because' },
+      /at least 10 characters/,
+    ],
+    [
+      'no confirmation',
+      { ...drain, confirm: undefined },
+      /confirm is required/,
+    ],
+    [
+      'a wrong confirmation',
+      { ...drain, confirm: 'authoring-api' },
+      /confirm must be the target's name/,
+    ],
+    ['an unknown field', { ...drain, force: true }, /force/],
+    [
+      'a pod list that is not a list',
+      { ...drain, pods: 'all' },
+      /pods must be a list/,
+    ],
+    ['a repeated pod', { ...drain, pods: ['a', 'a'] }, /must not repeat/],
+    [
+      'an unknown pod',
+      { ...drain, pods: ['authoring-collab-nope'] },
+      /no pod named authoring-collab-nope/,
+    ],
+    ['a negative notice', { ...drain, noticeSeconds: -1 }, /at least 0/],
+    ['a fractional notice', { ...drain, noticeSeconds: 1.5 }, /whole number/],
+    [
+      'an unknown cluster',
+      { ...drain, cluster: 'mars' },
+      /cluster 'mars' is not configured/,
+    ],
+    [
+      'a bad incident link',
+      { ...drain, incidentUrl: 'not a url' },
+      /incidentUrl must be a URL/,
+    ],
+    [
+      'another container',
+      {
+        ...drain,
+        entityRef: 'component:default/authoring-api',
+        confirm: 'authoring-api',
+      },
+      /applies to authoring-collab/,
+    ],
+    [
+      'a bad entity ref',
+      { ...drain, entityRef: 'component:default/' },
+      /not an entity reference/,
+    ],
+  ])('answers 400 to %s and records nothing', async (_name, body, message) => {
+    const res = await post('/operations/collab-drain', body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(message);
+    expect(await operations()).toEqual([]);
+  });
+
+  it('answers 400 to malformed JSON and a bad Idempotency-Key', async () => {
+    const res = await request(backend.server)
+      .post('/api/service-ops/operations/collab-drain')
+      .set('Authorization', as(ONCALL))
+      .set('Content-Type', 'application/json')
+      .send('{"entityRef": ');
+    expect(res.status).toBe(400);
+    const key = await post('/operations/collab-drain', drain).set(
+      'Idempotency-Key',
+      'has spaces in it',
+    );
+    expect(key.status).toBe(400);
+    expect(key.body.error.message).toMatch(/Idempotency-Key/);
+    expect(await operations()).toEqual([]);
+  });
+
+  it('refuses a drain to someone without the permission, and nothing happens', async () => {
+    const res = await post('/operations/collab-drain', drain, READER);
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toMatch(/may not drain/);
+    expect(await operations()).toEqual([]);
+    expect(notices).toEqual([]);
+  });
+
+  it('makes one operation of a repeated request, refuses a second drain of the target, and cancels', async () => {
+    const long = { ...drain, noticeSeconds: 600 };
+    const first = await post('/operations/collab-drain', long).set(
+      'Idempotency-Key',
+      'drain-1',
+    );
+    expect(first.status).toBe(201);
+    const again = await post('/operations/collab-drain', long).set(
+      'Idempotency-Key',
+      'drain-1',
+    );
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(first.body.id);
+    const reused = await post('/operations/collab-drain', {
+      ...long,
+      reason: 'a different request under the same key',
+    }).set('Idempotency-Key', 'drain-1');
+    expect(reused.status).toBe(409);
+    const second = await post('/operations/collab-drain', long);
+    expect(second.status).toBe(409);
+    expect(second.body.error.message).toContain(first.body.id);
+    expect(await operations()).toHaveLength(1);
+
+    // Waiting out the notice: every pod notified, nothing evicted.
+    const waiting = await until(
+      () => operation(first.body.id),
+      o => o.steps.find(s => s.id === 'wait')?.status === 'running',
+      'the notice to go out',
+    );
+    expect(waiting.waitingUntil).toBeDefined();
+    const pods = waiting.steps
+      .filter(s => s.id.startsWith('evict:'))
+      .map(s => s.id.slice('evict:'.length));
+    expect(
+      notices
+        .filter(n => n.subject.endsWith('.drain'))
+        .map(n => n.body.pod)
+        .sort(),
+    ).toEqual([...pods].sort());
+    const cancel = await post(`/operations/${first.body.id}/cancel`, {});
+    expect(cancel.status).toBe(200);
+    const cancelled = await finished(first.body.id);
+    expect(cancelled.state).toBe('cancelled');
+    expect(cancelled.cancelRequestedBy).toBe(ONCALL);
+    // the notified pods were told, and none was evicted
+    expect(
+      notices
+        .filter(n => n.subject.endsWith('.drain-cancel'))
+        .map(n => n.body.pod)
+        .sort(),
+    ).toEqual([...pods].sort());
+    expect(deletedPods).toEqual([]);
+    expect(signals).toContain(operationsChannel(COLLAB));
+  });
+
+  it('drains: notifies, waits, evicts each pod once through the Eviction API and waits for its replacement', async () => {
+    notices.length = 0;
+    const before = collabPods();
+    runClusters();
+    try {
+      const res = await post('/operations/collab-drain', drain);
+      expect(res.status).toBe(201);
+      const done = await finished(res.body.id);
+      expect(done.state).toBe('succeeded');
+      expect(done.steps.map(s => `${s.id}:${s.status}`)).toEqual([
+        'notify:succeeded',
+        'wait:succeeded',
+        ...res.body.steps
+          .filter((s: { id: string }) => s.id.startsWith('evict:'))
+          .map((s: { id: string }) => `${s.id}:succeeded`),
+        // the fleet's emulator serves no sessions metric here: not verified, and said so
+        expect.stringMatching(/^verify:(skipped|succeeded)$/),
+      ]);
+      // every pod evicted exactly once, and replaced
+      expect([...deletedPods].sort()).toEqual(before);
+      const after = collabPods();
+      expect(after.filter(p => before.includes(p))).toEqual([]);
+      expect(after.length).toBeGreaterThanOrEqual(before.length);
+    } finally {
+      stopClusters();
+    }
+  });
+
+  it('fails before any eviction, with a clear message, when NATS is unreachable', async () => {
+    deletedPods.length = 0;
+    await nats.kill();
+    try {
+      const res = await post('/operations/collab-drain', drain);
+      expect(res.status).toBe(201);
+      const done = await finished(res.body.id);
+      expect(done.state).toBe('failed');
+      expect(done.error).toMatch(/NATS is (reconnecting|disconnected)/);
+      expect(done.error).toMatch(/before notifying anyone or evicting any pod/);
+      expect(deletedPods).toEqual([]);
+    } finally {
+      await nats.start();
+    }
+  });
+});

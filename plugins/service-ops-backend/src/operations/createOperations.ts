@@ -1,0 +1,102 @@
+import {
+  AuditorService,
+  DatabaseService,
+  LoggerService,
+  PermissionsService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import { SignalsService } from '@backstage/plugin-signals-node';
+import { JetStreamConnection } from '../backlog/JetStreamConnection';
+import { ClusterConnection } from '../config/readClusters';
+import { KubernetesActions } from '../kubernetes/KubernetesActions';
+import { LiveStateService } from '../kubernetes/KubernetesLiveState';
+import { CollabDrainHandler } from './CollabDrainHandler';
+import { CollabDrainNotices } from './CollabDrainNotices';
+import { CollabDrainOperations } from './CollabDrainOperations';
+import { DatabaseOperationStore } from './DatabaseOperationStore';
+import { OperationAnnouncer } from './OperationAnnouncer';
+import { OperationAudit } from './OperationAudit';
+import { OperationExecutor } from './OperationExecutor';
+import { readOperationsSettings } from './readOperationsSettings';
+
+export interface Operations {
+  drains: CollabDrainOperations;
+  executor: OperationExecutor;
+  store: DatabaseOperationStore;
+}
+
+/**
+ * The operations engine: its store, the executor with the collab drain's handler, and
+ * what announces and audits each change. The executor starts at once and stops with
+ * the backend (operations in hand give their lease up for another instance).
+ */
+export async function createOperations(options: {
+  config: RootConfigService;
+  logger: LoggerService;
+  database: DatabaseService;
+  auditor: AuditorService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  signals: SignalsService;
+  notifications?: NotificationService;
+  clusters: ClusterConnection[];
+  liveState: LiveStateService;
+  nats: JetStreamConnection;
+}): Promise<Operations> {
+  const { config, logger } = options;
+  const settings = readOperationsSettings(config);
+  const store = await DatabaseOperationStore.create(options.database);
+  const kubernetes = new KubernetesActions(options.clusters);
+  const handler = new CollabDrainHandler({
+    liveState: options.liveState,
+    kubernetes,
+    notices: new CollabDrainNotices(options.nats),
+    settings: settings.collabDrain,
+  });
+  const executor = new OperationExecutor({
+    store,
+    handlers: [handler],
+    logger,
+    leaseMs: settings.leaseMs,
+    pollMs: settings.pollMs,
+  });
+  const appBaseUrl = config.getOptionalString('app.baseUrl') ?? '';
+  const announcer = new OperationAnnouncer({
+    signals: options.signals,
+    notifications: options.notifications,
+    logger,
+    entityLink: ref => {
+      const { kind, namespace, name } = parseEntityRef(ref);
+      return `${appBaseUrl}/catalog/${namespace}/${kind.toLocaleLowerCase(
+        'en-US',
+      )}/${name}`;
+    },
+  });
+  const audit = new OperationAudit(options.auditor);
+  executor.onChange(operation => {
+    announcer
+      .changed(operation)
+      .catch(error =>
+        logger.warn(`could not announce operation ${operation.id}: ${error}`),
+      );
+    audit
+      .changed(operation)
+      .catch(error =>
+        logger.warn(`could not audit operation ${operation.id}: ${error}`),
+      );
+  });
+  const drains = new CollabDrainOperations({
+    catalog: options.catalog,
+    permissions: options.permissions,
+    store,
+    executor,
+    handler,
+    kubernetes,
+    settings: settings.collabDrain,
+  });
+  executor.start();
+  return { drains, executor, store };
+}

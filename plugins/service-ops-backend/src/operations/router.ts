@@ -1,0 +1,202 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import {
+  AuditorService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { CollabDrainOperations } from './CollabDrainOperations';
+import { entityRefParam, parse, wholeNumber } from '../validation';
+
+const POD_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const CLUSTER_NAME = /^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/;
+
+const drainTarget = {
+  entityRef: entityRefParam,
+  cluster: z
+    .string({
+      error: 'cluster is required: the region whose pods are drained, e.g. eu',
+    })
+    .regex(CLUSTER_NAME, 'cluster must be a cluster name such as eu'),
+  pods: z
+    .array(
+      z.string().regex(POD_NAME, 'each pod must be a Kubernetes pod name'),
+      { error: 'pods must be a list of pod names' },
+    )
+    .min(1, 'pods, when given, must name at least one pod')
+    .max(100, 'pods may name at most 100 pods')
+    .refine(p => new Set(p).size === p.length, 'pods must not repeat a pod')
+    .optional(),
+  noticeSeconds: z
+    .number({ error: 'noticeSeconds must be a number of seconds' })
+    .int('noticeSeconds must be a whole number of seconds')
+    .min(0, 'noticeSeconds must be at least 0')
+    .max(3600, 'noticeSeconds may be at most 3600 (an hour)')
+    .optional(),
+};
+const previewBody = z.object(drainTarget).strict();
+const createBody = z
+  .object({
+    ...drainTarget,
+    reason: z
+      .string({ error: 'reason is required: why the pods are drained' })
+      .trim()
+      .min(10, 'reason must say why, in at least 10 characters')
+      .max(2000, 'reason may have at most 2000 characters'),
+    confirm: z.string({
+      error: "confirm is required: type the target's name to confirm",
+    }),
+    incidentUrl: z
+      .url({ error: 'incidentUrl must be a URL' })
+      .max(2000, 'incidentUrl may have at most 2000 characters')
+      .optional(),
+  })
+  .strict();
+const listQuery = z
+  .object({
+    entityRef: entityRefParam,
+    limit: wholeNumber('limit', 1, 200).default(50),
+    offset: wholeNumber('offset', 0, 1_000_000).default(0),
+  })
+  .strict();
+const operationId = z.uuid({ error: 'the operation id must be a UUID' });
+const idempotencyKey = z
+  .string()
+  .regex(
+    /^[\x21-\x7e]{1,255}$/,
+    'the Idempotency-Key header must be 1 to 255 printable characters without spaces',
+  );
+const emptyBody = z.object({}).strict();
+
+export interface OperationsRouterOptions {
+  httpAuth: HttpAuthService;
+  auditor: AuditorService;
+  drains: CollabDrainOperations;
+}
+
+function actorOf(
+  credentials: BackstageCredentials<BackstageUserPrincipal>,
+): string {
+  if (credentials.principal.type !== 'user')
+    throw new NotAllowedError('operations are asked for by a signed-in user');
+  return credentials.principal.userEntityRef;
+}
+
+/**
+ * The operations routes: a collab drain's preview, start, the operations of an entity,
+ * one operation, and cancel. Each write is audited as a request.
+ */
+export function createOperationsRouter(
+  options: OperationsRouterOptions,
+): express.Router {
+  const { httpAuth, auditor, drains } = options;
+  const router = Router();
+  router.use(express.json({ limit: '64kb' }));
+
+  /** POST /operations/collab-drain/preview */
+  router.post('/operations/collab-drain/preview', async (req, res) => {
+    const body = parse(previewBody, req.body ?? {});
+    const credentials = await httpAuth.credentials(req);
+    res.json(await drains.preview(body, credentials));
+  });
+
+  /** POST /operations/collab-drain (Idempotency-Key header) */
+  router.post('/operations/collab-drain', async (req, res) => {
+    const header = req.header('idempotency-key');
+    const key =
+      header === undefined ? undefined : parse(idempotencyKey, header);
+    const event = await auditor.createEvent({
+      eventId: 'operation-request',
+      severityLevel: 'high',
+      request: req,
+      meta: { kind: 'collab-drain' },
+    });
+    try {
+      const body = parse(createBody, req.body ?? {});
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user'],
+      });
+      const { operation, created } = await drains.create(
+        { ...body, ...(key ? { idempotencyKey: key } : {}) },
+        actorOf(credentials),
+        credentials,
+      );
+      await event.success({
+        meta: {
+          operationId: operation.id,
+          entityRef: operation.entityRef,
+          cluster: operation.cluster,
+          created,
+        },
+      });
+      res.status(created ? 201 : 200).json(operation);
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  /** GET /operations?entityRef= */
+  router.get('/operations', async (req, res) => {
+    const query = parse(listQuery, req.query);
+    const credentials = await httpAuth.credentials(req);
+    res.json(await drains.list(query, credentials));
+  });
+
+  /** GET /operations/:id */
+  router.get('/operations/:id', async (req, res) => {
+    const id = parse(operationId, req.params.id);
+    const credentials = await httpAuth.credentials(req);
+    res.json(await drains.get(id, credentials));
+  });
+
+  /** POST /operations/:id/cancel */
+  router.post('/operations/:id/cancel', async (req, res) => {
+    const event = await auditor.createEvent({
+      eventId: 'operation-cancel',
+      severityLevel: 'high',
+      request: req,
+      meta: { operationId: String(req.params.id) },
+    });
+    try {
+      const id = parse(operationId, req.params.id);
+      parse(emptyBody, req.body ?? {});
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user'],
+      });
+      const operation = await drains.cancel(
+        id,
+        actorOf(credentials),
+        credentials,
+      );
+      await event.success({ meta: { state: operation.state } });
+      res.json(operation);
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  router.use(
+    (
+      error: unknown,
+      _req: express.Request,
+      _res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      // express.json's own parse errors (malformed JSON) as a clear 400.
+      if (error instanceof SyntaxError && 'body' in error)
+        next(
+          new InputError(
+            `the request body is not valid JSON: ${error.message}`,
+          ),
+        );
+      else next(error);
+    },
+  );
+
+  return router;
+}
