@@ -28,6 +28,7 @@ import {
   serviceEntity,
 } from './__fixtures__/entities';
 import { buildHistory, buildSnapshot } from './__fixtures__/snapshots';
+import { operationsApiFixtures } from './__fixtures__/operations';
 
 const website: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -110,6 +111,7 @@ describe('the /alpha export (new frontend system)', () => {
       getSnapshot: jest.fn(async () => snapshot),
       getHistory: jest.fn(async () => buildHistory(snapshot)),
       ...backlogApiFixtures(),
+      ...operationsApiFixtures(),
     };
     renderTestApp({
       features: [plugin],

@@ -31,6 +31,10 @@ export type {
   GetPoisonOptions,
   GetSagasOptions,
   GetSagaOptions,
+  CollabDrainTarget,
+  StartCollabDrainOptions,
+  GetOperationsOptions,
+  OperationIdOptions,
 } from './api';
 export {
   isServiceOpsAvailable,

@@ -30,6 +30,7 @@ import { MockSignalApi } from './__fixtures__/MockSignalApi';
 import { backlogApiFixtures } from './__fixtures__/backlog';
 import { catalogEntities, serviceEntity } from './__fixtures__/entities';
 import { buildHistory, buildSnapshot } from './__fixtures__/snapshots';
+import { operationsApiFixtures } from './__fixtures__/operations';
 
 /** Stands in for the catalog's `EntityLayout.Route`, which gathers mount points. */
 function EntityTabRoute(props: { path: string; children: ReactNode }) {
@@ -84,6 +85,7 @@ describe('the package root (legacy frontend system)', () => {
       getSnapshot: jest.fn(async () => snapshot),
       getHistory: jest.fn(async () => buildHistory(snapshot)),
       ...backlogApiFixtures(),
+      ...operationsApiFixtures(),
     };
     await renderInTestApp(
       <TestApiProvider
@@ -116,6 +118,7 @@ describe('the package root (legacy frontend system)', () => {
       getSnapshot: jest.fn(async () => buildSnapshot()),
       getHistory: jest.fn(async () => buildHistory(buildSnapshot())),
       ...backlogApiFixtures(),
+      ...operationsApiFixtures(),
     };
     await renderInTestApp(
       <TestApiProvider apis={[[serviceOpsApiRef, api]]}>

@@ -270,9 +270,14 @@ export function buildSagaInstance(
  * The backlog and saga methods of the API answering with the fixtures above, for fakes
  * of the API in tests of other views.
  */
-export function backlogApiFixtures(): Omit<
+export function backlogApiFixtures(): Pick<
   ServiceOpsApi,
-  'getSnapshot' | 'getHistory'
+  | 'getBacklog'
+  | 'getBacklogHistory'
+  | 'getPoison'
+  | 'getSagas'
+  | 'getSagaCounts'
+  | 'getSaga'
 > {
   return {
     getBacklog: async () => buildBacklog(),

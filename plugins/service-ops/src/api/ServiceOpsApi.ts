@@ -1,8 +1,11 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
   BacklogHistory,
+  CollabDrainPreview,
   EntityBacklog,
   EntitySnapshot,
+  Operation,
+  OperationList,
   PoisonList,
   SagaCounts,
   SagaInstanceResponse,
@@ -69,6 +72,43 @@ export interface GetSagaOptions {
   id: string;
 }
 
+/** What a collab drain acts on: the container entity, one region, optionally some pods. */
+export interface CollabDrainTarget {
+  /** The collab container's Component, e.g. `component:default/authoring-collab`. */
+  entityRef: string;
+  /** The cluster (region) whose pods are drained. */
+  cluster: string;
+  /** Only these pods; every pod of the container in the cluster when absent. */
+  pods?: string[];
+  /** Seconds between the notice and the first eviction; the backend's default when absent. */
+  noticeSeconds?: number;
+}
+
+export interface StartCollabDrainOptions extends CollabDrainTarget {
+  /** Why the pods are drained (at least 10 characters); kept with the operation. */
+  reason: string;
+  /** The target's name as the operator typed it; must equal the entity's name. */
+  confirm: string;
+  incidentUrl?: string;
+  /**
+   * Sent as the `Idempotency-Key` header: a fresh key per submit, the same key when the
+   * same submit is retried, so a retry after a lost answer does not start a second drain.
+   */
+  idempotencyKey: string;
+}
+
+export interface GetOperationsOptions {
+  entityRef: string;
+  /** 1 to 200; the backend's default (50) when absent. */
+  limit?: number;
+  offset?: number;
+}
+
+export interface OperationIdOptions {
+  /** The operation's id (a UUID). */
+  id: string;
+}
+
 /** The service-ops backend's live state of an entity's workloads. */
 export interface ServiceOpsApi {
   /** What runs for the entity in every cluster: workloads, pods, HPAs, drift. */
@@ -87,6 +127,16 @@ export interface ServiceOpsApi {
   getSagaCounts(): Promise<SagaCounts>;
   /** One publish saga and its steps. */
   getSaga(options: GetSagaOptions): Promise<SagaInstanceResponse>;
+  /** What a collab drain would do now: pods in order, budget, dry run, warnings. */
+  previewCollabDrain(options: CollabDrainTarget): Promise<CollabDrainPreview>;
+  /** Starts a collab drain, or answers the earlier one started with the same key. */
+  startCollabDrain(options: StartCollabDrainOptions): Promise<Operation>;
+  /** The entity's operations, newest first. */
+  getOperations(options: GetOperationsOptions): Promise<OperationList>;
+  /** One operation with its steps. */
+  getOperation(options: OperationIdOptions): Promise<Operation>;
+  /** Asks a running operation to stop; answers it as `cancelling` (or already final). */
+  cancelOperation(options: OperationIdOptions): Promise<Operation>;
 }
 
 export const serviceOpsApiRef = createApiRef<ServiceOpsApi>().with({

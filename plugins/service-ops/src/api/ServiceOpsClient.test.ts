@@ -12,6 +12,13 @@ import {
   buildSagaList,
   runningSaga,
 } from '../__fixtures__/backlog';
+import {
+  buildOperationList,
+  buildPreview,
+  buildSucceededOperation,
+  buildWaitingOperation,
+  COLLAB_REF,
+} from '../__fixtures__/operations';
 import { ServiceOpsClient } from './ServiceOpsClient';
 
 const server = setupServer();
@@ -215,5 +222,195 @@ describe('ServiceOpsClient', () => {
     expect(error).toBeInstanceOf(ResponseError);
     expect(error.statusCode).toBe(404);
     expect(error.body.error.message).toBe('no publish saga nope');
+  });
+
+  describe('operations', () => {
+    /** What the backend received: method, path, query, headers of interest, body. */
+    type Seen = {
+      method: string;
+      path: string;
+      query: Record<string, string>;
+      idempotencyKey: string | null;
+      contentType: string | null;
+      body?: unknown;
+    };
+    async function record(request: Request, seen: Seen[]) {
+      const url = new URL(request.url);
+      const text = request.method === 'POST' ? await request.text() : '';
+      seen.push({
+        method: request.method,
+        path: url.pathname.replace('/api/service-ops', ''),
+        query: Object.fromEntries(url.searchParams),
+        idempotencyKey: request.headers.get('idempotency-key'),
+        contentType: request.headers.get('content-type'),
+        ...(text ? { body: JSON.parse(text) } : {}),
+      });
+    }
+
+    it('posts a drain’s target for its preview, leaving out what was not given', async () => {
+      const seen: Seen[] = [];
+      server.use(
+        http.post(
+          `${base}/operations/collab-drain/preview`,
+          async ({ request }) => {
+            await record(request, seen);
+            return HttpResponse.json(buildPreview());
+          },
+        ),
+      );
+      await expect(
+        client().previewCollabDrain({
+          entityRef: COLLAB_REF,
+          cluster: 'eu',
+          pods: ['authoring-collab-7d9f6c-eu1x'],
+          noticeSeconds: 0,
+        }),
+      ).resolves.toEqual(buildPreview());
+      await client().previewCollabDrain({
+        entityRef: COLLAB_REF,
+        cluster: 'us',
+      });
+      expect(seen.map(s => [s.contentType, s.body])).toEqual([
+        [
+          'application/json',
+          {
+            entityRef: COLLAB_REF,
+            cluster: 'eu',
+            pods: ['authoring-collab-7d9f6c-eu1x'],
+            noticeSeconds: 0,
+          },
+        ],
+        ['application/json', { entityRef: COLLAB_REF, cluster: 'us' }],
+      ]);
+    });
+
+    it('starts a drain with its reason, confirmation and Idempotency-Key', async () => {
+      const seen: Seen[] = [];
+      const operation = buildWaitingOperation();
+      server.use(
+        http.post(`${base}/operations/collab-drain`, async ({ request }) => {
+          await record(request, seen);
+          return HttpResponse.json(operation, { status: 201 });
+        }),
+      );
+      await expect(
+        client('user-token').startCollabDrain({
+          entityRef: COLLAB_REF,
+          cluster: 'eu',
+          noticeSeconds: 5,
+          reason: 'Roll the collab pods onto the patched node image',
+          confirm: 'authoring-collab',
+          incidentUrl: 'https://incidents.example.com/INC-2041',
+          idempotencyKey: 'b1946ac9-2f2d-4f5e-8d3c-0a1b2c3d4e5f',
+        }),
+      ).resolves.toEqual(operation);
+      await client().startCollabDrain({
+        entityRef: COLLAB_REF,
+        cluster: 'eu',
+        reason: 'Roll the collab pods onto the patched node image',
+        confirm: 'authoring-collab',
+        incidentUrl: '',
+        idempotencyKey: 'second-key',
+      });
+      expect(seen).toEqual([
+        {
+          method: 'POST',
+          path: '/operations/collab-drain',
+          query: {},
+          idempotencyKey: 'b1946ac9-2f2d-4f5e-8d3c-0a1b2c3d4e5f',
+          contentType: 'application/json',
+          body: {
+            entityRef: COLLAB_REF,
+            cluster: 'eu',
+            noticeSeconds: 5,
+            reason: 'Roll the collab pods onto the patched node image',
+            confirm: 'authoring-collab',
+            incidentUrl: 'https://incidents.example.com/INC-2041',
+          },
+        },
+        {
+          method: 'POST',
+          path: '/operations/collab-drain',
+          query: {},
+          idempotencyKey: 'second-key',
+          contentType: 'application/json',
+          body: {
+            entityRef: COLLAB_REF,
+            cluster: 'eu',
+            reason: 'Roll the collab pods onto the patched node image',
+            confirm: 'authoring-collab',
+          },
+        },
+      ]);
+    });
+
+    it('surfaces a refused drain as a ResponseError with the backend’s message', async () => {
+      const message =
+        'a collab-drain is already running on component:default/authoring-collab in eu: 6f1d9a52-3c0e-4e8a-9b7c-2d4f5e6a7b8c';
+      server.use(
+        http.post(`${base}/operations/collab-drain`, () =>
+          HttpResponse.json(
+            {
+              error: { name: 'ConflictError', message },
+              request: { method: 'POST', url: '/operations/collab-drain' },
+              response: { statusCode: 409 },
+            },
+            { status: 409 },
+          ),
+        ),
+      );
+      const error = await client()
+        .startCollabDrain({
+          entityRef: COLLAB_REF,
+          cluster: 'eu',
+          reason: 'Roll the collab pods onto the patched node image',
+          confirm: 'authoring-collab',
+          idempotencyKey: 'k',
+        })
+        .catch(e => e);
+      expect(error).toBeInstanceOf(ResponseError);
+      expect(error.statusCode).toBe(409);
+      expect(error.body.error.message).toBe(message);
+      expect(error.cause.message).toBe(message);
+    });
+
+    it('lists an entity’s operations, reads one and cancels one', async () => {
+      const seen: Seen[] = [];
+      const running = buildWaitingOperation();
+      const done = buildSucceededOperation({ id: 'other' });
+      server.use(
+        http.get(`${base}/operations`, async ({ request }) => {
+          await record(request, seen);
+          return HttpResponse.json(buildOperationList([running, done]));
+        }),
+        http.get(`${base}/operations/:id`, async ({ request }) => {
+          await record(request, seen);
+          return HttpResponse.json(running);
+        }),
+        http.post(`${base}/operations/:id/cancel`, async ({ request }) => {
+          await record(request, seen);
+          return HttpResponse.json({ ...running, state: 'cancelling' });
+        }),
+      );
+      await expect(
+        client().getOperations({ entityRef: COLLAB_REF, limit: 20 }),
+      ).resolves.toEqual(buildOperationList([running, done]));
+      await expect(client().getOperation({ id: running.id })).resolves.toEqual(
+        running,
+      );
+      await expect(
+        client().cancelOperation({ id: running.id }),
+      ).resolves.toMatchObject({ id: running.id, state: 'cancelling' });
+      expect(seen.map(s => [s.method, s.path, s.query, s.body])).toEqual([
+        [
+          'GET',
+          '/operations',
+          { entityRef: COLLAB_REF, limit: '20' },
+          undefined,
+        ],
+        ['GET', `/operations/${running.id}`, {}, undefined],
+        ['POST', `/operations/${running.id}/cancel`, {}, {}],
+      ]);
+    });
   });
 });

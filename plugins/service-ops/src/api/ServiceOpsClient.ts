@@ -2,8 +2,11 @@ import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
   BacklogHistory,
+  CollabDrainPreview,
   EntityBacklog,
   EntitySnapshot,
+  Operation,
+  OperationList,
   PoisonList,
   SagaCounts,
   SagaInstanceResponse,
@@ -11,18 +14,42 @@ import type {
   ScalingHistory,
 } from '@internal/backstage-plugin-service-ops-common';
 import type {
+  CollabDrainTarget,
   GetBacklogHistoryOptions,
   GetBacklogOptions,
   GetHistoryOptions,
+  GetOperationsOptions,
   GetPoisonOptions,
   GetSagaOptions,
   GetSagasOptions,
   GetSnapshotOptions,
+  OperationIdOptions,
   ServiceOpsApi,
+  StartCollabDrainOptions,
 } from './ServiceOpsApi';
 
 function optionalNumber(value: number | undefined): string | undefined {
   return value === undefined ? undefined : String(value);
+}
+
+/** The body fields shared by a drain's preview and its start, without absent ones. */
+function drainTarget(options: CollabDrainTarget): CollabDrainTarget {
+  return {
+    entityRef: options.entityRef,
+    cluster: options.cluster,
+    ...(options.pods ? { pods: options.pods } : {}),
+    ...(options.noticeSeconds !== undefined
+      ? { noticeSeconds: options.noticeSeconds }
+      : {}),
+  };
+}
+
+/** The answer's JSON, or a `ResponseError` carrying the backend's error body. */
+async function parse<T>(response: Response): Promise<T> {
+  if (!response.ok) {
+    throw await ResponseError.fromResponse(response);
+  }
+  return (await response.json()) as T;
 }
 
 /** Talks to the service-ops backend with the signed-in user's token. */
@@ -86,6 +113,40 @@ export class ServiceOpsClient implements ServiceOpsApi {
     return this.get(`sagas/${encodeURIComponent(options.id)}`, {});
   }
 
+  previewCollabDrain(options: CollabDrainTarget): Promise<CollabDrainPreview> {
+    return this.post('operations/collab-drain/preview', drainTarget(options));
+  }
+
+  startCollabDrain(options: StartCollabDrainOptions): Promise<Operation> {
+    const { reason, confirm, incidentUrl, idempotencyKey } = options;
+    return this.post(
+      'operations/collab-drain',
+      {
+        ...drainTarget(options),
+        reason,
+        confirm,
+        ...(incidentUrl ? { incidentUrl } : {}),
+      },
+      { 'Idempotency-Key': idempotencyKey },
+    );
+  }
+
+  getOperations(options: GetOperationsOptions): Promise<OperationList> {
+    return this.get('operations', {
+      entityRef: options.entityRef,
+      limit: optionalNumber(options.limit),
+      offset: optionalNumber(options.offset),
+    });
+  }
+
+  getOperation(options: OperationIdOptions): Promise<Operation> {
+    return this.get(`operations/${encodeURIComponent(options.id)}`, {});
+  }
+
+  cancelOperation(options: OperationIdOptions): Promise<Operation> {
+    return this.post(`operations/${encodeURIComponent(options.id)}/cancel`, {});
+  }
+
   private async get<T>(
     path: string,
     query: Record<string, string | undefined>,
@@ -96,9 +157,20 @@ export class ServiceOpsClient implements ServiceOpsApi {
       if (value !== undefined) params.set(key, value);
     }
     const response = await this.fetchApi.fetch(`${baseUrl}/${path}?${params}`);
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as T;
+    return parse<T>(response);
+  }
+
+  private async post<T>(
+    path: string,
+    body: object,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('service-ops');
+    const response = await this.fetchApi.fetch(`${baseUrl}/${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+    return parse<T>(response);
   }
 }

@@ -14,5 +14,9 @@ export type {
   GetPoisonOptions,
   GetSagasOptions,
   GetSagaOptions,
+  CollabDrainTarget,
+  StartCollabDrainOptions,
+  GetOperationsOptions,
+  OperationIdOptions,
 } from './ServiceOpsApi';
 export { ServiceOpsClient } from './ServiceOpsClient';

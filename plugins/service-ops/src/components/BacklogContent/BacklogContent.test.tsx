@@ -25,6 +25,7 @@ import {
   buildSnapshot,
   SERVICE_REF,
 } from '../../__fixtures__/snapshots';
+import { operationsApiFixtures } from '../../__fixtures__/operations';
 import { BacklogContent } from './BacklogContent';
 
 /** A backend answering `GET /backlog` with `backlog` and everything else with fixtures. */
@@ -47,6 +48,7 @@ function fakeBackend(backlog: EntityBacklog | Error = buildBacklog()) {
     ),
     getSagaCounts: jest.fn(async () => buildSagaCounts()),
     getSaga: jest.fn(async () => buildSagaInstance(runningSaga)),
+    ...operationsApiFixtures(),
   } satisfies ServiceOpsApi;
 }
 

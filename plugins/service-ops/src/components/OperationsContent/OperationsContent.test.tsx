@@ -33,6 +33,7 @@ import {
   SERVICE_REF,
   withReplicas,
 } from '../../__fixtures__/snapshots';
+import { operationsApiFixtures } from '../../__fixtures__/operations';
 import { OperationsContent } from './OperationsContent';
 
 /** A backend that answers with the given snapshots in turn (the last one repeats). */
@@ -51,6 +52,7 @@ function fakeBackend(...snapshots: Array<EntitySnapshot | Error>) {
       return buildHistory(first ?? buildEmptySnapshot());
     }),
     ...backlogApiFixtures(),
+    ...operationsApiFixtures(),
   } satisfies ServiceOpsApi;
   return api;
 }
