@@ -15,6 +15,8 @@ import { createBacklog, createBacklogRouter } from './backlog';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { createOperations } from './operations/createOperations';
 import { createOperationsRouter } from './operations/router';
+import { registerOperationActions } from './operations/registerOperationActions';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 
 /**
  * service-ops backend: live state of the services' workloads in every cluster, their
@@ -41,6 +43,7 @@ export const serviceOpsPlugin = createBackendPlugin({
         signals: signalsServiceRef,
         auditor: coreServices.auditor,
         notifications: notificationService,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { config, logger, lifecycle, httpRouter, scheduler } = deps;
@@ -126,6 +129,10 @@ export const serviceOpsPlugin = createBackendPlugin({
           await backlog.stop();
         });
 
+        registerOperationActions({
+          actionsRegistry: deps.actionsRegistry,
+          drains: operations.drains,
+        });
         httpRouter.use(
           createOperationsRouter({
             httpAuth: deps.httpAuth,

@@ -8,6 +8,8 @@ import {
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
@@ -43,6 +45,7 @@ describe('the collab drain against the sandbox fleet and a real nats-server', ()
   const notices: Array<{ subject: string; body: any }> = [];
   const signals: string[] = [];
   const deletedPods: string[] = [];
+  const actions = actionsRegistryServiceMock();
 
   const eu = () => fleet.clusters.find(c => c.region === 'eu')!;
   const collabPods = () =>
@@ -183,6 +186,11 @@ describe('the collab drain against the sandbox fleet and a real nats-server', ()
             authorizeConditional: async (requests: any[]) =>
               requests.map(() => ({ result: AuthorizeResult.ALLOW })),
           }),
+        }),
+        createServiceFactory({
+          service: actionsRegistryServiceRef,
+          deps: {},
+          factory: () => actions,
         }),
         createServiceFactory({
           service: signalsServiceRef,
@@ -335,6 +343,39 @@ describe('the collab drain against the sandbox fleet and a real nats-server', ()
     expect(res.body.error.message).toMatch(/may not drain/);
     expect(await operations()).toEqual([]);
     expect(notices).toEqual([]);
+  });
+
+  it('offers the operations as actions: reads read-only, writes destructive, guarded alike', async () => {
+    const { actions: listed } = await actions.list();
+    expect(
+      listed
+        .map(
+          a => `${a.name}:${a.attributes.readOnly}:${a.attributes.destructive}`,
+        )
+        .sort(),
+    ).toEqual([
+      'cancel-operation:false:true',
+      'get-operation:true:false',
+      'list-operations:true:false',
+      'preview-collab-drain:true:false',
+      'start-collab-drain:false:true',
+    ]);
+    const preview = await actions.invoke({
+      id: 'test:preview-collab-drain',
+      input: { entityRef: COLLAB, cluster: 'eu' },
+      credentials: mockCredentials.user(READER),
+    });
+    expect(preview.output).toMatchObject({
+      preview: { cluster: 'eu', workload: 'authoring-collab' },
+    });
+    await expect(
+      actions.invoke({
+        id: 'test:start-collab-drain',
+        input: drain,
+        credentials: mockCredentials.user(READER),
+      }),
+    ).rejects.toThrow(/may not drain/);
+    expect(await operations()).toEqual([]);
   });
 
   it('makes one operation of a repeated request, refuses a second drain of the target, and cancels', async () => {
