@@ -10,6 +10,10 @@ import {
   catalogEntityRefreshPermission,
   catalogLocationCreatePermission,
 } from '@backstage/plugin-catalog-common/alpha';
+import {
+  serviceOpsCollabDrainPermission,
+  serviceOpsLiveReadPermission,
+} from '@internal/backstage-plugin-service-ops-common';
 import { ServiceOpsPermissionPolicy } from './ServiceOpsPermissionPolicy';
 
 // Group memberships as the catalog's org.yaml declares them.
@@ -93,6 +97,49 @@ describe('ServiceOpsPermissionPolicy', () => {
     await expect(
       policy.handle(
         { permission: catalogEntityDeletePermission },
+        as('user:default/sam.oncall'),
+      ),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it("lets the entity's owners and the platform on-call group drain collab pods, and everyone read", async () => {
+    await expect(
+      policy.handle(
+        { permission: serviceOpsLiveReadPermission },
+        as('user:default/lee.release'),
+      ),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    // an owner: conditional on owning the entity (authoring-team owns authoring-collab)
+    await expect(
+      policy.handle(
+        { permission: serviceOpsCollabDrainPermission },
+        as('user:default/dana.author'),
+      ),
+    ).resolves.toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: {
+        rule: 'IS_ENTITY_OWNER',
+        resourceType: 'catalog-entity',
+        params: {
+          claims: ['user:default/dana.author', 'group:default/authoring-team'],
+        },
+      },
+    });
+    // someone else: only what they own themselves, which no service is
+    await expect(
+      policy.handle(
+        { permission: serviceOpsCollabDrainPermission },
+        as('user:default/lee.release'),
+      ),
+    ).resolves.toMatchObject({
+      result: AuthorizeResult.CONDITIONAL,
+      conditions: { params: { claims: ['user:default/lee.release'] } },
+    });
+    await expect(
+      policy.handle(
+        { permission: serviceOpsCollabDrainPermission },
         as('user:default/sam.oncall'),
       ),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });

@@ -30,7 +30,9 @@ export const DEFAULT_PLATFORM_GROUPS = ['group:default/platform-oncall'];
  * The portal's permission policy:
  * - members of the platform groups (`serviceOps.permissions.platformGroups`) may do everything;
  * - everyone signed in may read, and may use software templates;
- * - changing a catalog entity (refresh, unregister, delete) is for the entity's owners;
+ * - changing a catalog entity (refresh, unregister, delete) and acting on it through
+ *   service-ops (a collab drain: `service-ops.operation.collab-drain`, a resource
+ *   permission on the entity) is for the entity's owners;
  * - registering or removing catalog locations and creating entities by hand is for the
  *   platform groups only; anything else that is not a read is denied.
  */
