@@ -159,6 +159,116 @@ describe.each(databases.eachSupportedId())('DatabaseSagaStore on %s', id => {
     expect(Number(count)).toBe(2);
   });
 
+  it('applies a mixed batch with the outcomes one delivery at a time has, and folds each saga once', async () => {
+    const { store, knex } = await createStore(id);
+    const other = delivery('other', 'draft-published', T0 - 9 * MIN);
+    const draft = delivery('mix', 'draft-published', T0 - 10 * MIN, 'us');
+    const built = delivery('mix', 'built', T0 - 8 * MIN);
+    const bad: SagaDelivery = {
+      stream: 'CONTENT_EVENTS',
+      seq: 900_001,
+      subject: 'content.play_package.built.v1',
+      data: '{"publishId": "mix", "cour',
+      receivedAt: T0,
+    };
+    const batch = [
+      draft,
+      other, // projected before: already processed
+      bad,
+      { ...draft, seq: draft.seq + 1000 }, // the same step again, in the same batch
+      built, // the saga's second step in the batch
+      draft, // its sequence came earlier in the batch
+      { ...other, seq: other.seq + 1000 }, // a step projected before, published again
+      delivery('other', 'build-failed', T0 - 7 * MIN),
+    ];
+    const run = async (apply: () => Promise<unknown[]>) => {
+      await store.clear();
+      await store.apply([other]);
+      const outcomes = await apply();
+      const malformed = await store.listMalformed({ limit: 10, offset: 0 });
+      return {
+        outcomes,
+        mix: await store.get('mix', clock(T0)),
+        other: await store.get('other', clock(T0)),
+        counts: await store.counts(clock(T0)),
+        malformed: malformed.items.map(m => [m.stream, m.seq]),
+        steps: Number((await knex('saga_steps').count({ n: '*' }))[0].n),
+        processed: Number(
+          (await knex('saga_processed').count({ n: '*' }))[0].n,
+        ),
+      };
+    };
+    const batched = await run(() => store.apply(batch));
+    const oneByOne = await run(async () => {
+      const outcomes = [];
+      for (const d of batch) outcomes.push(...(await store.apply([d])));
+      return outcomes;
+    });
+    expect(batched).toEqual(oneByOne);
+    expect(batched.outcomes).toEqual([
+      'projected',
+      'already-processed',
+      'malformed',
+      'duplicate-step',
+      'projected',
+      'already-processed',
+      'duplicate-step',
+      'projected',
+    ]);
+    expect(batched.mix).toEqual({
+      id: 'mix',
+      state: 'running',
+      currentStep: 'built',
+      expectedStep: 'course-version-published',
+      dueAt: new Date(T0 + 2 * MIN).toISOString(),
+      startedAt: new Date(T0 - 10 * MIN).toISOString(),
+      updatedAt: new Date(T0 - 8 * MIN).toISOString(),
+      region: 'us',
+      tenantId: 'tenant-eu-1',
+      courseId: 'course-mix',
+      courseVersion: '3',
+      draftId: 'draft-mix',
+      playPackageId: 'pp-mix',
+      steps: [
+        expect.objectContaining({ step: 'draft-published', seq: draft.seq }),
+        expect.objectContaining({ step: 'built', seq: built.seq }),
+      ],
+    });
+    expect(batched.other).toMatchObject({
+      state: 'failed',
+      currentStep: 'build-failed',
+      failureReason: 'asset missing',
+      steps: [
+        expect.objectContaining({ step: 'draft-published', seq: other.seq }),
+        expect.objectContaining({ step: 'build-failed' }),
+      ],
+    });
+    expect(batched.malformed).toEqual([['CONTENT_EVENTS', 900_001]]);
+    // the first apply's one step and sequence, then the batch's new steps and sequences
+    expect({ steps: batched.steps, processed: batched.processed }).toEqual({
+      steps: 4,
+      processed: 1 + 6,
+    });
+  });
+
+  it('applies batches larger than one statement may hold', async () => {
+    const { store, knex } = await createStore(id);
+    const sagas = 700;
+    const batch = Array.from({ length: sagas }, (_, i) => [
+      delivery(`big-${i}`, 'draft-published', T0 - 3 * MIN),
+      delivery(`big-${i}`, 'built', T0 - 2 * MIN),
+    ]).flat();
+    const outcomes = await store.apply(batch);
+    expect(outcomes.every(o => o === 'projected')).toBe(true);
+    expect((await store.counts(clock(T0))).counts.running).toBe(sagas);
+    expect(Number((await knex('saga_steps').count({ n: '*' }))[0].n)).toBe(
+      2 * sagas,
+    );
+    expect(await store.apply(batch.slice(0, 600))).toEqual(
+      Array(600).fill('already-processed'),
+    );
+  });
+
   it('projects the same saga whatever order its events come in', async () => {
     const { store } = await createStore(id);
     const events = [

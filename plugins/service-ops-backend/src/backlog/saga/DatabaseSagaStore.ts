@@ -101,6 +101,60 @@ function excerpt(text: string): string {
   return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }
 
+/** The columns of an instance as `fold` writes it. */
+const FOLDED_COLUMNS = [
+  'id',
+  'state',
+  'current_step',
+  'expected_step',
+  'started_at',
+  'updated_at',
+  ...FIELDS,
+  'failure_reason',
+] as const;
+
+/**
+ * Rows per statement: within SQLite's limits (32,766 bound variables, and knex writes a
+ * multi-row insert as 500 compound SELECTs at most), well within PostgreSQL's 65,535.
+ */
+function rowsPerStatement(columns: number): number {
+  return Math.min(500, Math.floor(32_766 / columns));
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size)
+    result.push(items.slice(i, i + size));
+  return result;
+}
+
+const messageKey = (stream: string, seq: number) => `${stream}\n${seq}`;
+const stepKey = (instanceId: string, step: string) => `${step}\n${instanceId}`;
+
+/** Orders strings by their code points, as PostgreSQL's "C" collation orders UTF-8. */
+function byCodePoint(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+function toStepRow(event: SagaEvent, delivery: SagaDelivery): StepRow {
+  return {
+    instance_id: event.instanceId,
+    step: event.step,
+    subject: event.subject,
+    stream: delivery.stream,
+    seq: delivery.seq,
+    event_id: event.eventId ?? null,
+    occurred_at: event.occurredAt,
+    region: event.region ?? null,
+    tenant_id: event.tenantId ?? null,
+    course_id: event.courseId,
+    course_version: event.courseVersion ?? null,
+    draft_id: event.draftId ?? null,
+    play_package_id: event.playPackageId ?? null,
+    reason: event.reason ?? null,
+  };
+}
+
 function stepRank(step: SagaStepName): number {
   return SAGA_STEPS.indexOf(step);
 }
@@ -117,86 +171,172 @@ export class DatabaseSagaStore implements SagaProjectionStore {
 
   private constructor(private readonly knex: Knex) {}
 
+  /**
+   * Applies a batch set-based, in one transaction: a handful of statements per batch
+   * (chunked), whatever its size, with the outcomes one delivery at a time would have had.
+   */
   async apply(deliveries: SagaDelivery[]): Promise<SagaApplyOutcome[]> {
-    return this.knex.transaction(async tx => {
-      const outcomes: SagaApplyOutcome[] = [];
-      for (const delivery of deliveries)
-        outcomes.push(await this.applyOne(tx, delivery));
-      return outcomes;
+    if (deliveries.length === 0) return [];
+    return this.knex.transaction(tx => this.applyBatch(tx, deliveries));
+  }
+
+  private async applyBatch(
+    tx: Knex.Transaction,
+    deliveries: SagaDelivery[],
+  ): Promise<SagaApplyOutcome[]> {
+    // A (stream, seq) seen earlier in the batch, or projected before, is a redelivery.
+    const outcomes: SagaApplyOutcome[] = deliveries.map(
+      () => 'already-processed',
+    );
+    const firsts = new Map<string, number>();
+    deliveries.forEach((d, index) => {
+      const key = messageKey(d.stream, d.seq);
+      if (!firsts.has(key)) firsts.set(key, index);
     });
-  }
+    const claimed = await this.claim(
+      tx,
+      [...firsts.values()].map(index => deliveries[index]),
+    );
 
-  private async applyOne(
-    tx: Knex.Transaction,
-    delivery: SagaDelivery,
-  ): Promise<SagaApplyOutcome> {
-    const claimed = await tx(PROCESSED)
-      .insert({ stream: delivery.stream, seq: delivery.seq })
-      .onConflict(['stream', 'seq'])
-      .ignore()
-      .returning('seq');
-    if (claimed.length === 0) return 'already-processed';
-    const decoded = decodeSagaEvent(delivery);
-    if (decoded.kind === 'malformed') {
-      await tx(MALFORMED)
-        .insert({
-          stream: delivery.stream,
-          seq: delivery.seq,
-          subject: delivery.subject,
-          reason: decoded.reason,
-          excerpt: excerpt(delivery.data),
-          received_at: delivery.receivedAt,
-        })
-        .onConflict(['stream', 'seq'])
-        .ignore();
-      return 'malformed';
+    const events: Array<{ index: number; event: SagaEvent }> = [];
+    const malformed: MalformedRow[] = [];
+    for (const index of firsts.values()) {
+      const delivery = deliveries[index];
+      if (!claimed.has(messageKey(delivery.stream, delivery.seq))) continue;
+      const decoded = decodeSagaEvent(delivery);
+      if (decoded.kind === 'event') {
+        events.push({ index, event: decoded.event });
+        continue;
+      }
+      outcomes[index] = 'malformed';
+      malformed.push({
+        stream: delivery.stream,
+        seq: delivery.seq,
+        subject: delivery.subject,
+        reason: decoded.reason,
+        excerpt: excerpt(delivery.data),
+        received_at: delivery.receivedAt,
+      });
     }
-    return this.project(tx, decoded.event, delivery);
+    for (const rows of chunks(malformed, rowsPerStatement(6)))
+      await tx(MALFORMED).insert(rows).onConflict(['stream', 'seq']).ignore();
+    if (events.length === 0) return outcomes;
+
+    // The first delivery of a step of a saga wins; a later one in the batch is a duplicate.
+    const candidates: Array<{ index: number; event: SagaEvent }> = [];
+    const seenSteps = new Set<string>();
+    for (const candidate of events) {
+      const key = stepKey(candidate.event.instanceId, candidate.event.step);
+      if (seenSteps.has(key)) outcomes[candidate.index] = 'duplicate-step';
+      else {
+        seenSteps.add(key);
+        candidates.push(candidate);
+      }
+    }
+
+    const ids = await this.lockInstances(
+      tx,
+      candidates.map(c => c.event),
+    );
+    const added = new Set<string>();
+    const stepRows = candidates.map(({ index, event }) =>
+      toStepRow(event, deliveries[index]),
+    );
+    for (const rows of chunks(stepRows, rowsPerStatement(14))) {
+      const inserted: Array<Pick<StepRow, 'instance_id' | 'step'>> = await tx(
+        STEPS,
+      )
+        .insert(rows)
+        .onConflict(['instance_id', 'step'])
+        .ignore()
+        .returning(['instance_id', 'step']);
+      for (const row of inserted) added.add(stepKey(row.instance_id, row.step));
+    }
+    const changed = new Set<string>();
+    for (const { index, event } of candidates) {
+      const isNew = added.has(stepKey(event.instanceId, event.step));
+      outcomes[index] = isNew ? 'projected' : 'duplicate-step';
+      if (isNew) changed.add(event.instanceId);
+    }
+    await this.refold(
+      tx,
+      ids.filter(id => changed.has(id)),
+    );
+    return outcomes;
   }
 
-  private async project(
+  /** Claims the messages' (stream, seq); returns the keys this transaction claimed. */
+  private async claim(
     tx: Knex.Transaction,
-    event: SagaEvent,
-    delivery: SagaDelivery,
-  ): Promise<SagaApplyOutcome> {
-    const id = event.instanceId;
-    await tx(INSTANCES)
-      .insert({
+    messages: SagaDelivery[],
+  ): Promise<Set<string>> {
+    const rows = messages
+      .map(m => ({ stream: m.stream, seq: m.seq }))
+      .sort((a, b) => byCodePoint(a.stream, b.stream) || a.seq - b.seq);
+    const claimed = new Set<string>();
+    for (const chunk of chunks(rows, rowsPerStatement(2))) {
+      const inserted: Array<{ stream: string; seq: Numeric }> = await tx(
+        PROCESSED,
+      )
+        .insert(chunk)
+        .onConflict(['stream', 'seq'])
+        .ignore()
+        .returning(['stream', 'seq']);
+      for (const row of inserted)
+        claimed.add(messageKey(row.stream, Number(row.seq)));
+    }
+    return claimed;
+  }
+
+  /**
+   * Inserts the sagas not known yet and, on PostgreSQL, locks them all, in the order of
+   * their ids (several backends may project at once: one order, no deadlock). Returns
+   * the ids in that order.
+   */
+  private async lockInstances(
+    tx: Knex.Transaction,
+    events: SagaEvent[],
+  ): Promise<string[]> {
+    const firstOf = new Map<string, SagaEvent>();
+    for (const event of events)
+      if (!firstOf.has(event.instanceId)) firstOf.set(event.instanceId, event);
+    const ids = [...firstOf.keys()].sort(byCodePoint);
+    const placeholders = ids.map(id => {
+      const event = firstOf.get(id)!;
+      return {
         id,
         state: 'running',
         current_step: event.step,
         started_at: event.occurredAt,
         updated_at: event.occurredAt,
-      })
-      .onConflict('id')
-      .ignore();
-    // Serialises projections of one saga by several backends (PostgreSQL; SQLite has one writer).
+      };
+    });
+    for (const rows of chunks(placeholders, rowsPerStatement(5)))
+      await tx(INSTANCES).insert(rows).onConflict('id').ignore();
+    // Serialises projections of one saga by several backends (SQLite has one writer).
     if (this.knex.client.config.client === 'pg')
-      await tx(INSTANCES).where({ id }).forUpdate().first();
-    const added = await tx(STEPS)
-      .insert({
-        instance_id: id,
-        step: event.step,
-        subject: event.subject,
-        stream: delivery.stream,
-        seq: delivery.seq,
-        event_id: event.eventId ?? null,
-        occurred_at: event.occurredAt,
-        region: event.region ?? null,
-        tenant_id: event.tenantId ?? null,
-        course_id: event.courseId,
-        course_version: event.courseVersion ?? null,
-        draft_id: event.draftId ?? null,
-        play_package_id: event.playPackageId ?? null,
-        reason: event.reason ?? null,
-      })
-      .onConflict(['instance_id', 'step'])
-      .ignore()
-      .returning('id');
-    if (added.length === 0) return 'duplicate-step';
-    const steps: StepRow[] = await tx(STEPS).where({ instance_id: id });
-    await tx(INSTANCES).where({ id }).update(this.fold(steps));
-    return 'projected';
+      for (const chunk of chunks(ids, rowsPerStatement(1)))
+        await tx(INSTANCES)
+          .select('id')
+          .whereIn('id', chunk)
+          .orderByRaw('id collate "C"')
+          .forUpdate();
+    return ids;
+  }
+
+  /** Folds the sagas from all their steps and writes them back. */
+  private async refold(tx: Knex.Transaction, ids: string[]): Promise<void> {
+    const stepsOf = new Map<string, StepRow[]>(ids.map(id => [id, []]));
+    for (const chunk of chunks(ids, rowsPerStatement(1))) {
+      const steps: StepRow[] = await tx(STEPS).whereIn('instance_id', chunk);
+      for (const step of steps) stepsOf.get(step.instance_id)?.push(step);
+    }
+    const folded = ids.map(id => ({ id, ...this.fold(stepsOf.get(id)!) }));
+    for (const rows of chunks(folded, rowsPerStatement(FOLDED_COLUMNS.length)))
+      await tx(INSTANCES)
+        .insert(rows)
+        .onConflict('id')
+        .merge(FOLDED_COLUMNS.filter(column => column !== 'id'));
   }
 
   /** The instance's columns from all its steps, whatever order they came in. */
