@@ -3,7 +3,7 @@ import { jetstreamManager, JetStreamManager } from '@nats-io/jetstream';
 import { AcceleratedClock, ManualClock } from '@internal/k8s-emulator';
 import { NatsTraffic, NatsTrafficOptions } from './NatsTraffic';
 import { EVENT_STREAMS, SUBJECTS } from './topology';
-import { startNatsServer, TestNatsServer } from './__testUtils__/natsServer';
+import { startNatsServer, TestNatsServer } from './testing/natsServer';
 import { FakeRegionLoad, TEST_QUEUES } from './__testUtils__/FakeRegionLoad';
 
 const BUILDER = 'content-builder-queue-depth';

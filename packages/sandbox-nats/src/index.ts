@@ -1,9 +1,33 @@
 /**
  * Realistic NATS JetStream traffic for the sandbox: work queues that follow the fleet's
- * load and Ready pods, outbox relays, publish sagas and poison messages.
+ * load and Ready pods, outbox relays, publish sagas and poison messages; and the collab
+ * servers' side of the drain contract (request/reply).
  *
  * @packageDocumentation
  */
+export { CollabDrainResponder } from './CollabDrainResponder';
+export type { CollabDrainResponderOptions } from './CollabDrainResponder';
+export {
+  COLLAB_DRAIN_VERSION,
+  collabDrainCancelSubject,
+  collabDrainSubject,
+  parseCollabDrainCancelRequest,
+  parseCollabDrainRequest,
+} from './collabDrainContract';
+export type {
+  CollabDrainAccepted,
+  CollabDrainAddress,
+  CollabDrainCancelled,
+  CollabDrainCancelRefused,
+  CollabDrainCancelReply,
+  CollabDrainCancelRequest,
+  CollabDrainError,
+  CollabDrainErrorCode,
+  CollabDrainRefused,
+  CollabDrainReply,
+  CollabDrainRequest,
+  Parsed,
+} from './collabDrainContract';
 export { NatsTraffic, DEFAULT_SCHEDULE } from './NatsTraffic';
 export type { NatsTrafficOptions, TrafficSchedule } from './NatsTraffic';
 export { SagaPlanner, SAGA_ODDS, TENANTS } from './SagaPlanner';
@@ -20,6 +44,10 @@ export {
   workerName,
 } from './topology';
 export type {
+  CollabDrainCancelOutcome,
+  CollabDrainNotice,
+  CollabDrainOutcome,
+  CollabDrainTarget,
   RegionLoad,
   SagaOutcome,
   SagaPlan,
@@ -27,3 +55,6 @@ export type {
   TrafficLogger,
   TrafficQueue,
 } from './types';
+export { freePort, startNatsServer } from './testing/natsServer';
+export type { TestNatsServer } from './testing/natsServer';
+export { NatsTestClient } from './testing/NatsTestClient';

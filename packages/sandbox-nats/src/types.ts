@@ -103,3 +103,48 @@ export interface Enrollment {
   courseId: string;
   deviceIds: string[];
 }
+
+/** A drain notice as a collab pod acts on it (the wire's request, read and checked). */
+export interface CollabDrainNotice {
+  operationId: string;
+  /** The pod's name. */
+  pod: string;
+  /** When the pod must have no sessions left: wall-clock epoch ms, as the portal sent it. */
+  deadline: number;
+  reason: string;
+}
+
+/** What a pod answers to a notice: accepted with its sessions and deadline, or refused. */
+export type CollabDrainOutcome =
+  | {
+      accepted: true;
+      sessions: number;
+      /** The deadline the pod drains by (wall-clock epoch ms). */
+      deadline: number;
+    }
+  | {
+      accepted: false;
+      code: 'bad-request' | 'unknown-pod' | 'not-ready';
+      message: string;
+    };
+
+/** What a pod answers to a cancel; refused only when the pod does not exist. */
+export type CollabDrainCancelOutcome =
+  | { accepted: true; cancelled: boolean; sessions: number }
+  | { accepted: false; code: 'unknown-pod'; message: string };
+
+/**
+ * One region's collab pods, as the drain responder asks them (the sandbox fleet's
+ * `CollabSessions` has exactly this shape).
+ */
+export interface CollabDrainTarget {
+  /** `us`, `eu`, `me` or `ap`. */
+  readonly region: string;
+  /** A notice: the pod starts losing its sessions to the others, to none by the deadline. */
+  drain(notice: CollabDrainNotice): CollabDrainOutcome;
+  /** Withdraws the operation's notice; the pod takes its share again. */
+  cancelDrain(request: {
+    operationId: string;
+    pod: string;
+  }): CollabDrainCancelOutcome;
+}
