@@ -1,4 +1,25 @@
-import { itemsPerMessage, workerSpec, workStreamSpec } from './topology';
+import {
+  collabDrainCancelSubject,
+  collabDrainSubject,
+} from './collabDrainContract';
+import {
+  EVENT_STREAMS,
+  itemsPerMessage,
+  SUBJECTS,
+  workerSpec,
+  workStreamSpec,
+} from './topology';
+
+/** NATS subject matching: `*` one token, `>` the rest. */
+function matches(filter: string, subject: string): boolean {
+  const f = filter.split('.');
+  const s = subject.split('.');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '>') return s.length > i;
+    if (i >= s.length || (f[i] !== '*' && f[i] !== s[i])) return false;
+  }
+  return f.length === s.length;
+}
 
 const queue = (name: string, container: string, peakArrival: number) => ({
   name,
@@ -44,5 +65,37 @@ describe('work queues', () => {
       name: 'content-builder-worker',
       maxDeliver: 5,
     });
+  });
+});
+
+describe('event streams', () => {
+  const streamsOf = (subject: string) =>
+    EVENT_STREAMS.filter(stream =>
+      stream.subjects.some(filter => matches(filter, subject)),
+    ).map(stream => stream.name);
+
+  it('keep every event subject of the contract, each in one stream', () => {
+    expect(
+      Object.fromEntries(
+        Object.values(SUBJECTS).map(subject => [subject, streamsOf(subject)]),
+      ),
+    ).toEqual({
+      'authoring.course_draft.published.v1': ['AUTHORING_EVENTS'],
+      'authoring.publish_saga.compensated.v1': ['AUTHORING_EVENTS'],
+      'content.play_package.built.v1': ['CONTENT_EVENTS'],
+      'content.play_package.build_failed.v1': ['CONTENT_EVENTS'],
+      'content.play_package.bundle.published.v1': ['CONTENT_EVENTS'],
+      'catalog.course_version.published.v1': ['CATALOG_EVENTS'],
+      'enrollment.created.v1': ['ENROLLMENT_EVENTS'],
+    });
+  });
+
+  it('leave the collab drain requests alone (a stream would ack them before the pod answers)', () => {
+    for (const subject of [
+      collabDrainSubject('us', 'authoring-collab-5d8f9-x2kqp'),
+      collabDrainCancelSubject('ap', 'authoring-collab-5d8f9-x2kqp'),
+    ]) {
+      expect(streamsOf(subject)).toEqual([]);
+    }
   });
 });

@@ -56,15 +56,34 @@ export interface ConsumerSpec {
   maxAckPending: number;
 }
 
-/** Event streams: one per domain prefix, limits-based, a day of history, 64 MiB each. */
-export const EVENT_STREAMS: readonly StreamSpec[] = [
-  ['AUTHORING_EVENTS', 'authoring', 'authoring-service events'],
-  ['CONTENT_EVENTS', 'content', 'content-service events'],
-  ['CATALOG_EVENTS', 'catalog', 'catalog-service events'],
-  ['ENROLLMENT_EVENTS', 'enrollment', 'enrollment events'],
-].map(([name, prefix, what]) => ({
+/**
+ * The authoring aggregates whose events AUTHORING_EVENTS keeps (`authoring.course_draft.>`,
+ * `authoring.publish_saga.>`), rather than all of `authoring.>`: the collab drain's
+ * request/reply subjects (`authoring.collab.v1.<region>.<pod>.drain`) are under the same
+ * prefix, and a stream whose subjects cover a request acks it, racing the pod's reply.
+ */
+const AUTHORING_EVENT_SUBJECTS = [
+  ...new Set(
+    Object.values(SUBJECTS)
+      .filter(subject => subject.startsWith('authoring.'))
+      .map(subject => `${subject.split('.').slice(0, 2).join('.')}.>`),
+  ),
+];
+
+/**
+ * Event streams: one per domain, limits-based, a day of history, 64 MiB each. Each
+ * keeps its domain's prefix (`content.>`), authoring its event aggregates only.
+ */
+export const EVENT_STREAMS: readonly StreamSpec[] = (
+  [
+    ['AUTHORING_EVENTS', AUTHORING_EVENT_SUBJECTS, 'authoring-service events'],
+    ['CONTENT_EVENTS', ['content.>'], 'content-service events'],
+    ['CATALOG_EVENTS', ['catalog.>'], 'catalog-service events'],
+    ['ENROLLMENT_EVENTS', ['enrollment.>'], 'enrollment events'],
+  ] as const
+).map(([name, subjects, what]) => ({
   name,
-  subjects: [`${prefix}.>`],
+  subjects: [...subjects],
   description: `${what} (sandbox traffic)`,
   retention: 'limits',
   maxAgeHours: 24,
