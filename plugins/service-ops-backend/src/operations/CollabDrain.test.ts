@@ -451,6 +451,10 @@ describe('the collab drain against the sandbox fleet and a real nats-server', ()
         // the fleet's emulator serves no sessions metric here: not verified, and said so
         expect.stringMatching(/^verify:(skipped|succeeded)$/),
       ]);
+      // the sessions on the notified pods, read from their metric during the notice
+      const wait = done.steps.find(s => s.id === 'wait')!;
+      expect(wait.series?.label).toBe('sessions left on the notified pods');
+      expect(wait.series?.points.length).toBeGreaterThan(0);
       // every pod evicted exactly once, and replaced
       expect([...deletedPods].sort()).toEqual(before);
       const after = collabPods();

@@ -351,9 +351,10 @@ export class CollabDrainHandler implements OperationHandler {
           )} session(s) left on the notified pods; evictions start at ${new Date(
             deadline,
           ).toISOString()}`;
+    const series = this.sessionSeries(context, left);
     if (now < deadline) {
       await this.save(context, progress, {
-        wait: { status: 'running', detail },
+        wait: { status: 'running', detail, ...series },
       });
       return {
         type: 'wait',
@@ -364,6 +365,7 @@ export class CollabDrainHandler implements OperationHandler {
     await this.save(context, progress, {
       wait: {
         status: 'succeeded',
+        ...series,
         detail:
           left === undefined
             ? 'the notice is over'
@@ -371,6 +373,27 @@ export class CollabDrainHandler implements OperationHandler {
       },
     });
     return { type: 'continue' };
+  }
+
+  /** The wait step's series of sessions left, with `left` added (when it was read). */
+  private sessionSeries(
+    context: OperationContext,
+    left: number | undefined,
+  ): Pick<OperationStep, 'series'> {
+    const step = context.operation.steps.find(s => s.id === 'wait');
+    const points = [...(step?.series?.points ?? [])];
+    if (left !== undefined)
+      points.push({
+        at: new Date(context.now()).toISOString(),
+        value: Math.round(left),
+      });
+    if (points.length === 0) return {};
+    return {
+      series: {
+        label: 'sessions left on the notified pods',
+        points: points.slice(-120),
+      },
+    };
   }
 
   private async evict(
