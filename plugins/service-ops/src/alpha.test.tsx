@@ -28,7 +28,7 @@ import {
   serviceEntity,
 } from './__fixtures__/entities';
 import { buildHistory, buildSnapshot } from './__fixtures__/snapshots';
-import { operationsApiFixtures } from './__fixtures__/operations';
+import { collabEntity, operationsApiFixtures } from './__fixtures__/operations';
 
 const website: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -75,6 +75,19 @@ describe('the /alpha export (new frontend system)', () => {
     const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
     expect(filter(serviceEntity)).toBe(true);
     expect(filter(contentBuilderEntity)).toBe(true);
+    expect(filter(website)).toBe(false);
+  });
+
+  it('provides an Actions tab at actions for the collab container only', () => {
+    const tester = createExtensionTester(
+      plugin.getExtension('entity-content:service-ops/actions'),
+    );
+    expect(tester.get(coreExtensionData.routePath)).toBe('actions');
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Actions');
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
+    expect(filter(collabEntity)).toBe(true);
+    expect(filter(contentBuilderEntity)).toBe(false);
+    expect(filter(serviceEntity)).toBe(false);
     expect(filter(website)).toBe(false);
   });
 

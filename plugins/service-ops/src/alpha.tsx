@@ -1,6 +1,6 @@
 /**
- * service-ops for the new frontend system: the Operations entity tab, the declared
- * deployment cards and the backend client, discovered by apps from `/alpha`.
+ * service-ops for the new frontend system: the Operations, Backlog & sagas and Actions
+ * entity tabs, the declared deployment cards and the backend client, discovered by apps from `/alpha`.
  *
  * @packageDocumentation
  */

@@ -1,7 +1,8 @@
 /**
  * service-ops frontend plugin: the Operations tab (live state of services and their
  * containers in every region), the Backlog & sagas tab (JetStream backlog and publish
- * sagas) and the declared-deployment cards. This entry point is
+ * sagas), the collab container's Actions tab (drain its pods) and the
+ * declared-deployment cards. This entry point is
  * for the legacy frontend system; the new one imports
  * `@internal/backstage-plugin-service-ops/alpha`.
  *
@@ -11,6 +12,7 @@ export {
   serviceOpsPlugin,
   EntityServiceOpsContent,
   EntityServiceOpsBacklogContent,
+  EntityServiceOpsActionsContent,
   EntityDeclaredDeploymentCard,
   EntityDeclaredContainersCard,
 } from './plugin';
@@ -40,4 +42,5 @@ export {
   isServiceOpsAvailable,
   isServiceEntity,
   isContainerEntity,
+  isCollabDrainTarget,
 } from './lib/entityFilters';

@@ -9,6 +9,7 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { signalApiRef } from '@backstage/plugin-signals-react';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   attachComponentData,
   discoveryApiRef,
@@ -18,6 +19,7 @@ import {
 import * as root from '.';
 import {
   EntityDeclaredContainersCard,
+  EntityServiceOpsActionsContent,
   EntityServiceOpsBacklogContent,
   EntityServiceOpsContent,
   serviceOpsApiRef,
@@ -25,12 +27,16 @@ import {
   serviceOpsPlugin,
   ServiceOpsApi,
 } from '.';
-import { backlogRouteRef, rootRouteRef } from './routes';
+import { actionsRouteRef, backlogRouteRef, rootRouteRef } from './routes';
 import { MockSignalApi } from './__fixtures__/MockSignalApi';
 import { backlogApiFixtures } from './__fixtures__/backlog';
 import { catalogEntities, serviceEntity } from './__fixtures__/entities';
 import { buildHistory, buildSnapshot } from './__fixtures__/snapshots';
-import { operationsApiFixtures } from './__fixtures__/operations';
+import {
+  buildCollabSnapshot,
+  collabEntity,
+  operationsApiFixtures,
+} from './__fixtures__/operations';
 
 /** Stands in for the catalog's `EntityLayout.Route`, which gathers mount points. */
 function EntityTabRoute(props: { path: string; children: ReactNode }) {
@@ -44,10 +50,12 @@ describe('the package root (legacy frontend system)', () => {
       'BACKLOG_WINDOWS',
       'EntityDeclaredContainersCard',
       'EntityDeclaredDeploymentCard',
+      'EntityServiceOpsActionsContent',
       'EntityServiceOpsBacklogContent',
       'EntityServiceOpsContent',
       'HISTORY_WINDOWS',
       'ServiceOpsClient',
+      'isCollabDrainTarget',
       'isContainerEntity',
       'isServiceEntity',
       'isServiceOpsAvailable',
@@ -131,6 +139,39 @@ describe('the package root (legacy frontend system)', () => {
     );
     expect(
       await screen.findByRole('table', { name: 'consumers' }),
+    ).toBeInTheDocument();
+  });
+
+  it('renders the Actions tab of the collab container as a routable extension of its own', async () => {
+    expect(
+      getComponentData(<EntityServiceOpsActionsContent />, 'core.mountPoint'),
+    ).toBe(actionsRouteRef);
+    const api: ServiceOpsApi = {
+      getSnapshot: jest.fn(async () => buildCollabSnapshot()),
+      getHistory: jest.fn(async () => buildHistory(buildCollabSnapshot())),
+      ...backlogApiFixtures(),
+      ...operationsApiFixtures(),
+    };
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [serviceOpsApiRef, api],
+          [signalApiRef, new MockSignalApi()],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
+        <EntityProvider entity={collabEntity}>
+          <EntityTabRoute path="/actions">
+            <EntityServiceOpsActionsContent />
+          </EntityTabRoute>
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(
+      await screen.findByRole('group', { name: 'region to drain' }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText('No drain has been run on this container yet.'),
     ).toBeInTheDocument();
   });
 

@@ -7,7 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { ServiceOpsClient, serviceOpsApiRef } from './api';
-import { backlogRouteRef, rootRouteRef } from './routes';
+import { actionsRouteRef, backlogRouteRef, rootRouteRef } from './routes';
 
 /** The service-ops frontend plugin for the legacy frontend system. */
 export const serviceOpsPlugin = createPlugin({
@@ -23,6 +23,7 @@ export const serviceOpsPlugin = createPlugin({
   routes: {
     entityContent: rootRouteRef,
     backlogContent: backlogRouteRef,
+    actionsContent: actionsRouteRef,
   },
 });
 
@@ -50,6 +51,20 @@ export const EntityServiceOpsBacklogContent = serviceOpsPlugin.provide(
     component: () =>
       import('./components/BacklogContent').then(m => m.BacklogContent),
     mountPoint: backlogRouteRef,
+  }),
+);
+
+/**
+ * The Actions tab of the collab container (authoring-collab): drain its pods with a
+ * preview and a typed confirmation, follow the drain live, cancel it, and its history.
+ * Use with `isCollabDrainTarget` on an `EntityLayout.Route` (path `actions`).
+ */
+export const EntityServiceOpsActionsContent = serviceOpsPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityServiceOpsActionsContent',
+    component: () =>
+      import('./components/ActionsContent').then(m => m.ActionsContent),
+    mountPoint: actionsRouteRef,
   }),
 );
 

@@ -200,7 +200,10 @@ function operation(
   };
 }
 
-/** A drain in its notice: the clients were told, the wait runs until `waitingUntil`. */
+/**
+ * A drain in its notice: the clients were told a second after it was asked for, the
+ * notice (300 s) runs; the executor wakes up every 5 s (`waitingUntil`).
+ */
 export function buildWaitingOperation(
   options: OperationFixtureOptions = {},
 ): Operation {
@@ -213,15 +216,21 @@ export function buildWaitingOperation(
         status: 'succeeded',
         startedAt: secondsAfter(createdAt, 1),
         finishedAt: secondsAfter(createdAt, 2),
-        detail: '3 pod(s) notified; 59 session(s) connected',
+        detail: `3 pod(s) notified; 59 session(s) asked to move by ${secondsAfter(
+          createdAt,
+          301,
+        )}`,
       },
       {
         status: 'running',
         startedAt: secondsAfter(createdAt, 2),
-        detail: '21 session(s) left on 3 pod(s)',
+        detail: `21 session(s) left on the notified pods; evictions start at ${secondsAfter(
+          createdAt,
+          301,
+        )}`,
       },
     ]),
-    waitingUntil: secondsAfter(createdAt, 302),
+    waitingUntil: secondsAfter(createdAt, 65),
   });
 }
 

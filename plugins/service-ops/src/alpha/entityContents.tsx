@@ -1,5 +1,8 @@
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { isServiceOpsAvailable } from '../lib/entityFilters';
+import {
+  isCollabDrainTarget,
+  isServiceOpsAvailable,
+} from '../lib/entityFilters';
 
 /** The Operations tab of services and their containers. */
 export const operationsEntityContent = EntityContentBlueprint.make({
@@ -24,5 +27,17 @@ export const backlogEntityContent = EntityContentBlueprint.make({
     filter: isServiceOpsAvailable,
     loader: () =>
       import('../components/BacklogContent').then(m => <m.BacklogContent />),
+  },
+});
+
+/** The Actions tab of the collab container: drain its pods, follow and cancel drains. */
+export const actionsEntityContent = EntityContentBlueprint.make({
+  name: 'actions',
+  params: {
+    path: 'actions',
+    title: 'Actions',
+    filter: isCollabDrainTarget,
+    loader: () =>
+      import('../components/ActionsContent').then(m => <m.ActionsContent />),
   },
 });

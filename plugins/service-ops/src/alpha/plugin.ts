@@ -5,6 +5,7 @@ import {
   declaredDeploymentEntityCard,
 } from './entityCards';
 import {
+  actionsEntityContent,
   backlogEntityContent,
   operationsEntityContent,
 } from './entityContents';
@@ -17,6 +18,7 @@ export const serviceOpsPlugin = createFrontendPlugin({
     serviceOpsApi,
     operationsEntityContent,
     backlogEntityContent,
+    actionsEntityContent,
     declaredDeploymentEntityCard,
     declaredContainersEntityCard,
   ],

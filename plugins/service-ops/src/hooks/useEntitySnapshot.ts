@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useInterval from 'react-use/esm/useInterval';
 import { useApi } from '@backstage/frontend-plugin-api';
@@ -8,6 +8,7 @@ import {
   liveStateChannel,
 } from '@internal/backstage-plugin-service-ops-common';
 import { serviceOpsApiRef } from '../api';
+import { useThrottledTick } from './useThrottledTick';
 
 /** How often to refetch when the app has no signals (no push) installed. */
 export const POLL_WITHOUT_SIGNALS_MS = 30_000;
@@ -29,42 +30,6 @@ export interface EntitySnapshotState {
   loading: boolean;
   /** The last fetch's failure; `value` may still hold older data. */
   error?: Error;
-}
-
-/**
- * Turns a stream of triggers into refetch ticks at most one per `minIntervalMs`: the
- * first trigger after a quiet period ticks at once, a burst ticks once more at the end
- * of the interval, so the last change is never missed.
- */
-function useThrottledTick(trigger: unknown, minIntervalMs: number): number {
-  const [tick, setTick] = useState(0);
-  const lastTickAt = useRef(0);
-  const pending = useRef<ReturnType<typeof setTimeout>>();
-  const first = useRef(true);
-
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    if (pending.current) return;
-    const wait = lastTickAt.current + minIntervalMs - Date.now();
-    const fire = () => {
-      pending.current = undefined;
-      lastTickAt.current = Date.now();
-      setTick(n => n + 1);
-    };
-    if (wait <= 0) fire();
-    else pending.current = setTimeout(fire, wait);
-  }, [trigger, minIntervalMs]);
-
-  useEffect(
-    () => () => {
-      if (pending.current) clearTimeout(pending.current);
-    },
-    [],
-  );
-  return tick;
 }
 
 /**

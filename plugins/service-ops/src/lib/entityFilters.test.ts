@@ -1,5 +1,6 @@
 import type { Entity } from '@backstage/catalog-model';
 import {
+  isCollabDrainTarget,
   isContainerEntity,
   isServiceEntity,
   isServiceOpsAvailable,
@@ -50,5 +51,42 @@ describe('entity filters', () => {
     expect(isServiceOpsAvailable(entity('API', { type: 'service' }))).toBe(
       false,
     );
+  });
+
+  it('offers the collab drain only on the collab server’s container', () => {
+    const collab = (name: string, annotations?: Record<string, string>) => ({
+      ...entity('Component', {
+        type: 'websocket',
+        subcomponentOf: 'component:default/authoring-service',
+      }),
+      metadata: { name, ...(annotations ? { annotations } : {}) },
+    });
+    expect(
+      isCollabDrainTarget(
+        collab('authoring-collab', {
+          'backstage.io/kubernetes-id': 'authoring-collab',
+        }),
+      ),
+    ).toBe(true);
+    expect(isCollabDrainTarget(collab('authoring-collab'))).toBe(true);
+    // The backend drains by the kubernetes-id, not by the entity's name.
+    expect(
+      isCollabDrainTarget(
+        collab('authoring-collab', {
+          'backstage.io/kubernetes-id': 'authoring-api',
+        }),
+      ),
+    ).toBe(false);
+    expect(isCollabDrainTarget(collab('authoring-api'))).toBe(false);
+    // authoring-service itself is a service, not the container.
+    expect(
+      isCollabDrainTarget({
+        ...entity('Component', { type: 'service' }),
+        metadata: {
+          name: 'authoring-service',
+          annotations: { 'backstage.io/kubernetes-id': 'authoring-collab' },
+        },
+      }),
+    ).toBe(false);
   });
 });

@@ -22,3 +22,19 @@ export function isServiceEntity(entity: Entity): boolean {
 export function isServiceOpsAvailable(entity: Entity): boolean {
   return isServiceEntity(entity) || isContainerEntity(entity);
 }
+
+/** The container a collab drain applies to (the backend's `collabDrain.container`). */
+export const COLLAB_DRAIN_CONTAINER = 'authoring-collab';
+
+/**
+ * Whether the Actions tab applies: the container Component that runs the collab server,
+ * found by its `backstage.io/kubernetes-id` (or its name without one), as the backend
+ * finds the drained container.
+ */
+export function isCollabDrainTarget(entity: Entity): boolean {
+  if (!isContainerEntity(entity)) return false;
+  const container =
+    entity.metadata.annotations?.['backstage.io/kubernetes-id'] ??
+    entity.metadata.name;
+  return container === COLLAB_DRAIN_CONTAINER;
+}

@@ -1,0 +1,1 @@
+export { ActionsContent } from './ActionsContent';

@@ -1,0 +1,1 @@
+export { CollabDrainForm } from './CollabDrainForm';

@@ -1,0 +1,1 @@
+export { ConfirmDrainDialog } from './ConfirmDrainDialog';

@@ -1,0 +1,157 @@
+import { Fragment, useState } from 'react';
+import { Link } from '@backstage/core-components';
+import type { Operation } from '@internal/backstage-plugin-service-ops-common';
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Collapse from '@mui/material/Collapse';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
+import { formatAge } from '../../lib/formatAge';
+import { formatSeconds, operationSeconds } from '../../lib/operationProgress';
+import { OperationSteps } from '../OperationSteps';
+import { actorName, OperationStateChip } from '../OperationProgress';
+
+const COLUMNS = 7;
+
+/** Hidden from sight, read by screen readers (the toggle column's header). */
+const visuallyHidden = {
+  border: 0,
+  clip: 'rect(0 0 0 0)',
+  height: '1px',
+  margin: '-1px',
+  overflow: 'hidden',
+  padding: 0,
+  position: 'absolute',
+  whiteSpace: 'nowrap',
+  width: '1px',
+} as const;
+
+function HistoryRow(props: { operation: Operation; now: number }) {
+  const { operation, now } = props;
+  const [open, setOpen] = useState(false);
+  const id = `operation-steps-${operation.id}`;
+  return (
+    <Fragment>
+      <TableRow sx={{ '& > td, & > th': { borderBottom: 'unset' } }}>
+        <TableCell component="th" scope="row">
+          <time dateTime={operation.createdAt}>
+            {new Date(operation.createdAt).toLocaleString()}
+          </time>
+          <Typography variant="caption" display="block" color="text.secondary">
+            {formatAge(operation.createdAt, now)}
+          </Typography>
+        </TableCell>
+        <TableCell>{actorName(operation.actor)}</TableCell>
+        <TableCell>{operation.cluster}</TableCell>
+        <TableCell>
+          <OperationStateChip operation={operation} />
+        </TableCell>
+        <TableCell sx={{ maxWidth: '28rem' }}>
+          {operation.reason}
+          {operation.incidentUrl && (
+            <>
+              {' · '}
+              <Link to={operation.incidentUrl}>incident</Link>
+            </>
+          )}
+        </TableCell>
+        <TableCell>
+          {formatSeconds(operationSeconds(operation, now))}
+          {operation.finishedAt ? '' : ' so far'}
+        </TableCell>
+        <TableCell>
+          <Button
+            size="small"
+            aria-expanded={open}
+            aria-controls={id}
+            aria-label={`${open ? 'hide' : 'show'} the steps of the drain of ${
+              operation.cluster
+            } ${formatAge(operation.createdAt, now)}`}
+            onClick={() => setOpen(o => !o)}
+          >
+            {open ? 'Hide steps' : 'Steps'}
+          </Button>
+        </TableCell>
+      </TableRow>
+      <TableRow>
+        <TableCell sx={{ py: 0 }} colSpan={COLUMNS}>
+          <Collapse in={open} timeout="auto" unmountOnExit id={id}>
+            <Box sx={{ pb: 2 }}>
+              {operation.error && (
+                <Alert severity="error" sx={{ mb: 1 }}>
+                  {operation.error}
+                </Alert>
+              )}
+              {operation.cancelRequestedBy && (
+                <Typography variant="body2" sx={{ mb: 1 }}>
+                  Cancel asked by {actorName(operation.cancelRequestedBy)}
+                  {operation.cancelRequestedAt
+                    ? ` ${formatAge(operation.cancelRequestedAt, now)}`
+                    : ''}
+                  .
+                </Typography>
+              )}
+              <OperationSteps
+                steps={operation.steps}
+                label={`steps of drain ${operation.id}`}
+                now={now}
+              />
+            </Box>
+          </Collapse>
+        </TableCell>
+      </TableRow>
+    </Fragment>
+  );
+}
+
+/** The entity's operations, newest first; each row opens to its steps. */
+export function OperationHistory(props: {
+  operations: Operation[];
+  totalCount: number;
+  now: number;
+}) {
+  const { operations, totalCount, now } = props;
+  if (operations.length === 0) {
+    return (
+      <Typography variant="body2" color="text.secondary">
+        No drain has been run on this container yet.
+      </Typography>
+    );
+  }
+  return (
+    <>
+      <Table size="small" aria-label="operations history">
+        <TableHead>
+          <TableRow>
+            <TableCell>When</TableCell>
+            <TableCell>Who</TableCell>
+            <TableCell>Region</TableCell>
+            <TableCell>State</TableCell>
+            <TableCell>Reason</TableCell>
+            <TableCell>Duration</TableCell>
+            <TableCell>
+              <Box component="span" sx={visuallyHidden}>
+                Steps
+              </Box>
+            </TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {operations.map(operation => (
+            <HistoryRow key={operation.id} operation={operation} now={now} />
+          ))}
+        </TableBody>
+      </Table>
+      {totalCount > operations.length && (
+        <Typography variant="caption" color="text.secondary">
+          The latest {operations.length} of {totalCount} operations.
+        </Typography>
+      )}
+    </>
+  );
+}

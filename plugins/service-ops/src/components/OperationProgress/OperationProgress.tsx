@@ -1,0 +1,255 @@
+import { useState } from 'react';
+import { Link, WarningPanel } from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import {
+  isFinalOperationState,
+  Operation,
+} from '@internal/backstage-plugin-service-ops-common';
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Chip from '@mui/material/Chip';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogContentText from '@mui/material/DialogContentText';
+import DialogTitle from '@mui/material/DialogTitle';
+import LinearProgress from '@mui/material/LinearProgress';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { serviceOpsApiRef } from '../../api';
+import { backendMessage } from '../../lib/backendMessage';
+import { formatAge } from '../../lib/formatAge';
+import {
+  formatSeconds,
+  noticeEndsAt,
+  OPERATION_STATE_LABELS,
+  operationProgress,
+  operationSeconds,
+  operationStateColor,
+} from '../../lib/operationProgress';
+import { OperationSteps } from '../OperationSteps';
+
+/** `dana.author` from `user:default/dana.author`. */
+export function actorName(ref: string): string {
+  return ref.replace(/^user:(default\/)?/, '');
+}
+
+/** A chip with an operation's state in words, coloured by it. */
+export function OperationStateChip(props: { operation: Operation }) {
+  const { state } = props.operation;
+  return (
+    <Chip
+      size="small"
+      label={OPERATION_STATE_LABELS[state]}
+      color={operationStateColor(state)}
+    />
+  );
+}
+
+/** The Cancel button of a running drain, behind a confirmation. */
+function CancelDrain(props: {
+  operation: Operation;
+  onChanged: (operation: Operation) => void;
+}) {
+  const api = useApi(serviceOpsApiRef);
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error>();
+  const cancel = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const operation = await api.cancelOperation({ id: props.operation.id });
+      setOpen(false);
+      props.onChanged(operation);
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <Button
+        variant="outlined"
+        color="error"
+        onClick={() => {
+          setError(undefined);
+          setOpen(true);
+        }}
+      >
+        Cancel drain
+      </Button>
+      <Dialog
+        open={open}
+        onClose={() => !busy && setOpen(false)}
+        aria-labelledby="cancel-drain-title"
+      >
+        <DialogTitle id="cancel-drain-title">Cancel this drain?</DialogTitle>
+        <DialogContent>
+          <DialogContentText>
+            No further pod is evicted. The pods not evicted yet are told the
+            drain is off, so their clients stay. Pods already evicted are not
+            brought back: their replacements keep running, and a pod being
+            evicted now still gets its replacement.
+          </DialogContentText>
+          {error && (
+            <Alert severity="error" sx={{ mt: 2 }}>
+              <AlertTitle>Could not cancel the drain</AlertTitle>
+              {backendMessage(error)}
+            </Alert>
+          )}
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setOpen(false)} disabled={busy}>
+            Keep draining
+          </Button>
+          <Button
+            variant="contained"
+            color="error"
+            onClick={cancel}
+            disabled={busy}
+          >
+            {busy ? 'Cancelling…' : 'Cancel drain'}
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </>
+  );
+}
+
+/** What a final operation means for the pods, in words. */
+function Outcome(props: { operation: Operation }) {
+  const { operation } = props;
+  if (operation.state === 'succeeded') {
+    return (
+      <Alert severity="success">
+        Every pod was replaced and the sessions reconnected.
+      </Alert>
+    );
+  }
+  if (operation.state === 'failed') {
+    return (
+      <Alert severity="error">
+        <AlertTitle>The drain failed</AlertTitle>
+        {operation.error ?? 'No reason was recorded.'} Pods evicted before the
+        failure stay replaced; the others keep running and were told the drain
+        is off.
+      </Alert>
+    );
+  }
+  if (operation.state === 'cancelled') {
+    return (
+      <Alert severity="info">
+        Cancelled
+        {operation.cancelRequestedBy
+          ? ` by ${actorName(operation.cancelRequestedBy)}`
+          : ''}
+        : no further pod was evicted; the notified pods were told the drain is
+        off.
+      </Alert>
+    );
+  }
+  return null;
+}
+
+/**
+ * A drain's live progress: its state, a progress bar over its steps, the countdown of
+ * the notice, each step with its status and detail, and Cancel while it runs.
+ */
+export function OperationProgress(props: {
+  operation: Operation;
+  now: number;
+  /** Whether the user may cancel it (the drain permission). */
+  canCancel: boolean;
+  /** A refetch failed: the operation shown is the last one received. */
+  refreshError?: Error;
+  onChanged: (operation: Operation) => void;
+}) {
+  const { operation, now, canCancel, refreshError, onChanged } = props;
+  const progress = operationProgress(operation);
+  const final = isFinalOperationState(operation.state);
+  const noticeEnd = noticeEndsAt(operation);
+  const pods = operation.steps.filter(s => s.id.startsWith('evict:')).length;
+  return (
+    <Stack spacing={2} component="section" aria-label={`drain ${operation.id}`}>
+      <Stack
+        direction="row"
+        spacing={2}
+        alignItems="center"
+        flexWrap="wrap"
+        useFlexGap
+      >
+        <OperationStateChip operation={operation} />
+        <Typography variant="subtitle1" component="h3">
+          Drain of {pods} pod(s) in {operation.cluster}
+        </Typography>
+        <Typography variant="body2" color="text.secondary">
+          asked by {actorName(operation.actor)}{' '}
+          {formatAge(operation.createdAt, now)};{' '}
+          {final ? 'took' : 'running for'}{' '}
+          {formatSeconds(operationSeconds(operation, now))}
+        </Typography>
+        <Box sx={{ flexGrow: 1 }} />
+        {!final && operation.state !== 'cancelling' && canCancel && (
+          <CancelDrain operation={operation} onChanged={onChanged} />
+        )}
+      </Stack>
+      <Typography variant="body2">
+        Reason: {operation.reason}
+        {operation.incidentUrl && (
+          <>
+            {' · '}
+            <Link to={operation.incidentUrl}>incident</Link>
+          </>
+        )}
+      </Typography>
+      {refreshError && (
+        <WarningPanel
+          severity="warning"
+          title="Could not refresh the drain; showing the last state"
+          message={backendMessage(refreshError)}
+        />
+      )}
+      <Box>
+        <LinearProgress
+          variant="determinate"
+          value={progress.percent}
+          color={operation.state === 'failed' ? 'error' : 'primary'}
+          aria-label="drain progress"
+        />
+        <Typography variant="caption" color="text.secondary">
+          {progress.done} of {progress.total} steps done
+        </Typography>
+      </Box>
+      {noticeEnd !== undefined && (
+        <Alert severity="info" role="timer">
+          Notice running: the first eviction in{' '}
+          <strong>
+            {formatSeconds(Math.max(0, (noticeEnd - now) / 1000))}
+          </strong>{' '}
+          (at {new Date(noticeEnd).toLocaleTimeString()}). Clients are moving to
+          other pods.
+        </Alert>
+      )}
+      {operation.state === 'cancelling' && (
+        <Alert severity="warning">
+          Cancelling
+          {operation.cancelRequestedBy
+            ? ` (asked by ${actorName(operation.cancelRequestedBy)})`
+            : ''}
+          : no further pod is evicted; the notified pods are being told the
+          drain is off.
+        </Alert>
+      )}
+      <Outcome operation={operation} />
+      <OperationSteps
+        steps={operation.steps}
+        label={`steps of drain ${operation.id}`}
+        now={now}
+      />
+    </Stack>
+  );
+}

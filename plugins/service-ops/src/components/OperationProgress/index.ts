@@ -1,0 +1,5 @@
+export {
+  OperationProgress,
+  OperationStateChip,
+  actorName,
+} from './OperationProgress';

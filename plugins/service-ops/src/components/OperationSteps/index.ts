@@ -1,0 +1,1 @@
+export { OperationSteps, StepStatus } from './OperationSteps';
