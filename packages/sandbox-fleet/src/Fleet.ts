@@ -7,13 +7,18 @@ import {
   generateTls,
   GeneratedTls,
 } from '@internal/k8s-emulator';
+import { CollabSessions } from './CollabSessions';
 import { LoadModel } from './LoadModel';
 import { buildManifests } from './manifests';
 import { RegionName, REGIONS } from './regions';
 import { loadServices, ServiceModel } from './services';
 
 export interface FleetOptions {
-  /** Simulated seconds per real second. */
+  /**
+   * Simulated seconds per real second: the pace of the accelerated clock (default 30),
+   * and, with a `clock` of the test's, how the collab pods place a notice's wall-clock
+   * deadline on it (default 1).
+   */
   acceleration?: number;
   seed?: number;
   /** Simulated start time (epoch ms); now by default. */
@@ -30,6 +35,8 @@ export interface FleetCluster {
   url: string;
   cluster: Cluster;
   load: LoadModel;
+  /** The collab pods' sessions and their side of the drain contract. */
+  collab: CollabSessions;
 }
 
 /**
@@ -45,11 +52,14 @@ export class Fleet {
   readonly readOnlyToken = randomBytes(24).toString('hex');
   tls?: GeneratedTls;
   readonly clock: Clock;
+  /** Simulated seconds per real second (1 with a clock of the caller's, unless told). */
+  readonly acceleration: number;
 
   private constructor(private readonly options: FleetOptions) {
     const start = options.start ?? Date.now();
+    this.acceleration = options.acceleration ?? (options.clock ? 1 : 30);
     this.clock =
-      options.clock ?? new AcceleratedClock(options.acceleration ?? 30, start);
+      options.clock ?? new AcceleratedClock(this.acceleration, start);
   }
 
   static async start(options: FleetOptions = {}): Promise<Fleet> {
@@ -76,6 +86,14 @@ export class Fleet {
         tls: this.tls && { key: this.tls.key, cert: this.tls.cert },
       });
       load.attach(cluster.store);
+      const collab = new CollabSessions({
+        region: region.name,
+        store: cluster.store,
+        clock: this.clock,
+        acceleration: this.acceleration,
+        total: now => load.metricTotal('authoring-collab', now) ?? 0,
+      });
+      load.useSessions(collab);
       for (const service of services) {
         for (const manifest of buildManifests(service, region.name)) {
           const type = findType(
@@ -87,7 +105,7 @@ export class Fleet {
         }
       }
       const url = await cluster.api.listen(0);
-      this.clusters.push({ region: region.name, url, cluster, load });
+      this.clusters.push({ region: region.name, url, cluster, load, collab });
     }
   }
 

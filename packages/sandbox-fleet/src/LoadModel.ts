@@ -7,6 +7,13 @@ import { findType, Random } from '@internal/k8s-emulator';
 import { parseQuantity } from '@internal/backstage-plugin-service-ops-common';
 import { RegionName, REGIONS } from './regions';
 
+/** Sessions held per pod by something that knows better than an even spread (drains). */
+export interface PodSessions {
+  /** The pods' `app` label. */
+  readonly app: string;
+  sessions(pod: string, now: number): number;
+}
+
 const HOUR = 3_600_000;
 
 /** Peak demand per region, relative to the us region. */
@@ -103,6 +110,7 @@ export class LoadModel implements MetricsProvider {
   private readonly bursts: Record<string, Burst[]>;
   private readonly backlogs = new Map<string, { value: number; at: number }>();
   private backlogSource?: (queue: string) => number | undefined;
+  private readonly podSessions = new Map<string, PodSessions>();
   private readonly offsetHours: number;
   private readonly scale: number;
 
@@ -149,6 +157,21 @@ export class LoadModel implements MetricsProvider {
    */
   useBacklogSource(source?: (queue: string) => number | undefined) {
     this.backlogSource = source;
+  }
+
+  /**
+   * Lets `sessions` answer the Pods metric of its app's pods (the collab pods'
+   * `active_ws_connections`, which drains move between pods) instead of the even spread.
+   */
+  useSessions(sessions: PodSessions) {
+    this.podSessions.set(sessions.app, sessions);
+  }
+
+  /** The region's total of a container's Pods metric at `now`, before it is spread over pods. */
+  metricTotal(container: string, now: number): number | undefined {
+    const peak = PEAK[container];
+    if (peak?.total === undefined) return undefined;
+    return peak.total * this.scale * this.activity(now);
   }
 
   /** 0.1 at night to 1 at the afternoon peak, in the region's local time. */
@@ -221,10 +244,13 @@ export class LoadModel implements MetricsProvider {
   }
 
   podMetric(pod: KubeObject, metric: string, now: number): number | undefined {
-    const peak = PEAK[pod.metadata.labels?.app ?? ''];
+    const app = pod.metadata.labels?.app ?? '';
+    const peak = PEAK[app];
     if (!peak || peak.metric !== metric || peak.total === undefined)
       return undefined;
-    return (peak.total * this.scale * this.activity(now)) / this.readyPods(pod);
+    const sessions = this.podSessions.get(app);
+    if (sessions) return sessions.sessions(pod.metadata.name!, now);
+    return this.metricTotal(app, now)! / this.readyPods(pod);
   }
 
   /** The Pods metrics the HPAs use, for custom.metrics.k8s.io. */

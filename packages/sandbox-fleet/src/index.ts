@@ -3,9 +3,17 @@
  *
  * @packageDocumentation
  */
+export { CollabSessions } from './CollabSessions';
+export type {
+  CollabPodSessions,
+  CollabSessionsOptions,
+} from './CollabSessions';
+export { CollabDrainResponder } from '@internal/sandbox-nats';
+export type { CollabDrainResponderOptions } from '@internal/sandbox-nats';
 export { Fleet } from './Fleet';
 export type { FleetOptions, FleetCluster } from './Fleet';
 export { LoadModel } from './LoadModel';
+export type { PodSessions } from './LoadModel';
 export { buildManifests, DRIFT } from './manifests';
 export { REGIONS } from './regions';
 export type { RegionName } from './regions';

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { NatsTraffic } from '@internal/sandbox-nats';
+import { CollabDrainResponder, NatsTraffic } from '@internal/sandbox-nats';
 import { Fleet } from './Fleet';
 import { QUEUES } from './LoadModel';
 import { sandboxBacklogConfig } from './backlogConfig';
@@ -14,8 +14,9 @@ import { loadServices } from './services';
  *
  * Environment: SANDBOX_DIR (default .sandbox), SANDBOX_ACCELERATION (simulated seconds
  * per second, default 30), SANDBOX_SEED (default 42), SANDBOX_NATS_URL (the local
- * nats-server that scripts/start.sh runs; when set, it is written into the app-config
- * and the fleet's services publish their traffic into it, see docs/sandbox.md).
+ * nats-server that scripts/start.sh runs; when set, it is written into the app-config,
+ * the fleet's services publish their traffic into it and the collab pods answer drain
+ * notices on it, see docs/sandbox.md).
  */
 async function main() {
   const dir = path.resolve(process.env.SANDBOX_DIR ?? '.sandbox');
@@ -31,6 +32,10 @@ async function main() {
   const fleet = await Fleet.start({ acceleration, seed });
   fleet.run();
   const natsUrl = process.env.SANDBOX_NATS_URL;
+  const logger = {
+    info: (message: string) => console.log(message),
+    warn: (message: string) => console.warn(message),
+  };
   // The streams exist before the portal starts (the ready file), so its consumers find them.
   const traffic = natsUrl
     ? await NatsTraffic.start({
@@ -44,12 +49,18 @@ async function main() {
           container: queue.container,
           peakArrival: queue.arrival,
         })),
-        logger: {
-          info: message => console.log(message),
-          warn: message => console.warn(message),
-        },
+        logger,
       })
     : undefined;
+  // The collab pods answer drain notices (per region, on the same nats-server).
+  const drains = natsUrl
+    ? await CollabDrainResponder.start({
+        servers: natsUrl,
+        regions: fleet.clusters.map(c => c.collab),
+        logger,
+      })
+    : undefined;
+  if (drains) console.log(`${drains.describe()} (${natsUrl})`);
   if (traffic) {
     traffic.run();
     for (const { region, load } of fleet.clusters) {
@@ -111,6 +122,7 @@ async function main() {
   );
   const stop = async () => {
     await traffic?.stop();
+    await drains?.stop();
     await fleet.stop();
     fs.rmSync(path.join(dir, 'ready'), { force: true });
     process.exit(0);
