@@ -48,12 +48,17 @@ function conformance(value: any, schema: any, at = '$'): string[] {
     conformance(value, part, at),
   );
   const type = Number.isInteger(value) ? 'integer' : typeof value;
-  if (schema.type && !(schema.type === type || (schema.type === 'number' && type === 'integer')))
+  if (
+    schema.type &&
+    !(schema.type === type || (schema.type === 'number' && type === 'integer'))
+  )
     problems.push(`${at} is ${type}, not ${schema.type}`);
   if ('const' in schema && value !== schema.const)
     problems.push(`${at} is ${JSON.stringify(value)}, not ${schema.const}`);
   if (schema.enum && !schema.enum.includes(value))
-    problems.push(`${at} ${JSON.stringify(value)} is not one of ${schema.enum}`);
+    problems.push(
+      `${at} ${JSON.stringify(value)} is not one of ${schema.enum}`,
+    );
   if (schema.type === 'object' && value && typeof value === 'object') {
     for (const key of schema.required ?? [])
       if (!(key in value)) problems.push(`${at}.${key} is missing`);
@@ -424,7 +429,8 @@ describe('the collab drain, over NATS, against the fleet', () => {
       '#/channels/drainReply',
     );
     // Every field the schema requires is one the responder refuses to go without.
-    const required: string[] = ASYNCAPI.components.schemas.DrainRequest.required;
+    const required: string[] =
+      ASYNCAPI.components.schemas.DrainRequest.required;
     const body = notice(pod);
     expect(conformance(body, schema('DrainRequest'))).toEqual([]);
     expect(Object.keys(body).sort()).toEqual([...required].sort());

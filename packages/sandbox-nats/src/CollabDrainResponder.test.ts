@@ -1,5 +1,8 @@
 import { CollabDrainResponder } from './CollabDrainResponder';
-import { collabDrainCancelSubject, collabDrainSubject } from './collabDrainContract';
+import {
+  collabDrainCancelSubject,
+  collabDrainSubject,
+} from './collabDrainContract';
 import type {
   CollabDrainCancelOutcome,
   CollabDrainNotice,
@@ -42,7 +45,11 @@ class FakeRegion implements CollabDrainTarget {
     if (!(request.pod in this.pods)) {
       return { accepted: false, code: 'unknown-pod', message: 'gone' };
     }
-    return { accepted: true, cancelled: true, sessions: this.pods[request.pod] };
+    return {
+      accepted: true,
+      cancelled: true,
+      sessions: this.pods[request.pod],
+    };
   }
 }
 
@@ -113,7 +120,7 @@ describe('CollabDrainResponder', () => {
     expect(us.notices).toEqual([]);
   });
 
-  it("answers for a pod its region does not know, and refuses bad requests without asking the region", async () => {
+  it('answers for a pod its region does not know, and refuses bad requests without asking the region', async () => {
     expect(
       await client.request(
         collabDrainSubject('us', 'collab-nope'),
@@ -122,7 +129,10 @@ describe('CollabDrainResponder', () => {
     ).toEqual({
       pod: 'collab-nope',
       accepted: false,
-      error: { code: 'unknown-pod', message: 'no collab pod collab-nope in us' },
+      error: {
+        code: 'unknown-pod',
+        message: 'no collab pod collab-nope in us',
+      },
     });
     expect(
       await client.request(collabDrainSubject('us', 'collab-us-1'), '{"oper'),
@@ -157,7 +167,10 @@ describe('CollabDrainResponder', () => {
   it('passes a cancel to its region, and refuses one it cannot read or for a pod that is gone', async () => {
     const subject = collabDrainCancelSubject('us', 'collab-us-1');
     expect(
-      await client.request(subject, { operationId: 'op-1', pod: 'collab-us-1' }),
+      await client.request(subject, {
+        operationId: 'op-1',
+        pod: 'collab-us-1',
+      }),
     ).toEqual({ pod: 'collab-us-1', cancelled: true, sessions: 480 });
     expect(await client.request(subject, { pod: 'collab-us-1' })).toEqual({
       pod: 'collab-us-1',

@@ -70,10 +70,10 @@ export class CollabDrainResponder {
   describe(): string {
     return `sandbox collab drain responders: ${this.options.regions
       .map(r => r.region)
-      .join(', ')} (${collabDrainSubject('<region>', '<pod>')}, ${collabDrainCancelSubject(
+      .join(', ')} (${collabDrainSubject(
       '<region>',
       '<pod>',
-    )})`;
+    )}, ${collabDrainCancelSubject('<region>', '<pod>')})`;
   }
 
   /** Unsubscribes (requests in flight are answered) and closes the connection. Never throws. */

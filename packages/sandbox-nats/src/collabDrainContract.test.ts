@@ -61,18 +61,50 @@ describe('the collab drain contract', () => {
     ['an array', '[]', /the payload must be a JSON object/],
     ['null', 'null', /the payload must be a JSON object/],
     ['no operationId', without('operationId'), /^operationId is required$/],
-    ['an empty operationId', withValue('operationId', ' '), /operationId must be a non-empty string/],
+    [
+      'an empty operationId',
+      withValue('operationId', ' '),
+      /operationId must be a non-empty string/,
+    ],
     ['no region', without('region'), /^region is required$/],
-    ['another region', withValue('region', 'us'), /region "us" does not match the subject's region "eu"/],
+    [
+      'another region',
+      withValue('region', 'us'),
+      /region "us" does not match the subject's region "eu"/,
+    ],
     ['no pod', without('pod'), /^pod is required$/],
-    ['another pod', withValue('pod', 'authoring-collab-x'), /pod "authoring-collab-x" does not match/],
+    [
+      'another pod',
+      withValue('pod', 'authoring-collab-x'),
+      /pod "authoring-collab-x" does not match/,
+    ],
     ['no deadline', without('deadline'), /^deadline is required$/],
-    ['a numeric deadline', withValue('deadline', 1764000000000), /deadline must be a non-empty string, got 1764000000000/],
-    ['a deadline without a zone', withValue('deadline', '2026-11-22T12:05:00'), /deadline must be an ISO-8601 date-time/],
-    ['a deadline in words', withValue('deadline', 'in five minutes'), /deadline must be an ISO-8601 date-time/],
-    ['an impossible date', withValue('deadline', '2026-13-45T12:05:00Z'), /deadline must be an ISO-8601 date-time/],
+    [
+      'a numeric deadline',
+      withValue('deadline', 1764000000000),
+      /deadline must be a non-empty string, got 1764000000000/,
+    ],
+    [
+      'a deadline without a zone',
+      withValue('deadline', '2026-11-22T12:05:00'),
+      /deadline must be an ISO-8601 date-time/,
+    ],
+    [
+      'a deadline in words',
+      withValue('deadline', 'in five minutes'),
+      /deadline must be an ISO-8601 date-time/,
+    ],
+    [
+      'an impossible date',
+      withValue('deadline', '2026-13-45T12:05:00Z'),
+      /deadline must be an ISO-8601 date-time/,
+    ],
     ['no reason', without('reason'), /^reason is required$/],
-    ['a reason that is not text', withValue('reason', 5), /reason must be a string/],
+    [
+      'a reason that is not text',
+      withValue('reason', 5),
+      /reason must be a string/,
+    ],
   ])('refuses %s, naming the problem', (_name, data, message) => {
     const parsed = parseCollabDrainRequest(data, ADDRESS);
     expect(parsed.ok).toBe(false);
@@ -96,13 +128,19 @@ describe('the collab drain contract', () => {
       parseCollabDrainCancelRequest(JSON.stringify(cancel), ADDRESS),
     ).toEqual({ ok: true, value: cancel });
     expect(
-      parseCollabDrainCancelRequest(JSON.stringify({ pod: ADDRESS.pod }), ADDRESS),
+      parseCollabDrainCancelRequest(
+        JSON.stringify({ pod: ADDRESS.pod }),
+        ADDRESS,
+      ),
     ).toEqual({ ok: false, message: 'operationId is required' });
     expect(
       parseCollabDrainCancelRequest(
         JSON.stringify({ ...cancel, pod: 'other' }),
         ADDRESS,
       ),
-    ).toMatchObject({ ok: false, message: expect.stringMatching(/^pod "other" does not match/) });
+    ).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^pod "other" does not match/),
+    });
   });
 });

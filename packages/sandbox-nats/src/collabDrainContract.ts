@@ -123,9 +123,9 @@ function checkStrings(
       problems.push(`${name} is required`);
     } else if (typeof value !== 'string' || (nonEmpty && !value.trim())) {
       problems.push(
-        `${name} must be a ${nonEmpty ? 'non-empty ' : ''}string, got ${JSON.stringify(
-          value,
-        )}`,
+        `${name} must be a ${
+          nonEmpty ? 'non-empty ' : ''
+        }string, got ${JSON.stringify(value)}`,
       );
     }
   }
@@ -146,9 +146,9 @@ function checkAddress(
     )
     .map(
       ([field, expected]) =>
-        `${field} ${JSON.stringify(body[field])} does not match the subject's ${field} ${JSON.stringify(
-          expected,
-        )}`,
+        `${field} ${JSON.stringify(
+          body[field],
+        )} does not match the subject's ${field} ${JSON.stringify(expected)}`,
     );
 }
 
