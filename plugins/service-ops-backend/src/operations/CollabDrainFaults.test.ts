@@ -269,7 +269,27 @@ describe.each(databases.eachSupportedId())(
 
     beforeEach(() => {
       deleted.length = 0;
+      eu().cluster.api.resetCounters();
     });
+
+    /** Eviction requests of the collab pods as eu's API server counted them, by pod. */
+    const evictionsOnTheEmulator = () => {
+      const counts: Record<string, number> = {};
+      for (const [key, count] of eu().cluster.api.requests) {
+        const match =
+          /^create \/api\/v1\/namespaces\/authoring\/pods\/(authoring-collab-[^/]+)\/eviction$/.exec(
+            key,
+          );
+        if (match) counts[match[1]] = (counts[match[1]] ?? 0) + count;
+      }
+      return counts;
+    };
+    /** What the emulator should have counted: each request, plus the plan's one dry run. */
+    const expectedOnTheEmulator = (requested: string[], dryRunOf: string) => {
+      const counts: Record<string, number> = { [dryRunOf]: 1 };
+      for (const pod of requested) counts[pod] = (counts[pod] ?? 0) + 1;
+      return counts;
+    };
 
     it('evicts every pod once when two backends share the database', async () => {
       const knex = await databases.init(id);
@@ -285,9 +305,17 @@ describe.each(databases.eachSupportedId())(
         const done = await finished(one.store, operation.id);
         expect(done.state).toBe('succeeded');
         expect([...deleted].sort()).toEqual(before);
-        expect(
-          [...one.kubernetes.requested, ...two.kubernetes.requested].sort(),
-        ).toEqual(before);
+        const requested = [
+          ...one.kubernetes.requested,
+          ...two.kubernetes.requested,
+        ];
+        expect([...requested].sort()).toEqual(before);
+        expect(evictionsOnTheEmulator()).toEqual(
+          expectedOnTheEmulator(
+            requested,
+            (operation.steps[2].id ?? '').slice('evict:'.length),
+          ),
+        );
       } finally {
         await one.stop();
         await two.stop();
@@ -318,9 +346,17 @@ describe.each(databases.eachSupportedId())(
         expect([...deleted].sort()).toEqual(before);
         // one request per pod over both lives of the drain
         expect(dying.kubernetes.requested).toHaveLength(1);
-        expect(
-          [...dying.kubernetes.requested, ...fresh.kubernetes.requested].sort(),
-        ).toEqual(before);
+        const requested = [
+          ...dying.kubernetes.requested,
+          ...fresh.kubernetes.requested,
+        ];
+        expect([...requested].sort()).toEqual(before);
+        expect(evictionsOnTheEmulator()).toEqual(
+          expectedOnTheEmulator(
+            requested,
+            (operation.steps[2].id ?? '').slice('evict:'.length),
+          ),
+        );
         const first = done.steps.find(s => s.id.startsWith('evict:'))!;
         expect(first.detail).toMatch(/replaced/);
       } finally {
