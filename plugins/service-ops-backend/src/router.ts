@@ -8,17 +8,14 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   Entity,
-  parseEntityRef,
   RELATION_PART_OF,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   readDeclaredContainer,
   ScalingHistory,
-  serviceOpsLiveReadPermission,
 } from '@internal/backstage-plugin-service-ops-common';
 import {
   DeclaredModel,
@@ -27,6 +24,7 @@ import {
 import { ScalingHistoryStore } from './history/ScalingHistoryStore';
 import { LiveStatePublisher } from './signals/LiveStatePublisher';
 import { snapshotJson } from './snapshotJson';
+import { readableEntity } from './readableEntity';
 import { entityRefParam, parse } from './validation';
 
 const snapshotQuery = z.object({ entityRef: entityRefParam }).strict();
@@ -67,42 +65,8 @@ export async function createRouter(
   const router = Router();
   router.use(express.json());
 
-  /** The entity, if it exists, the caller may read it, and may read its live state. */
-  async function readableEntity(
-    refText: string,
-    credentials: BackstageCredentials,
-  ): Promise<Entity> {
-    let ref;
-    try {
-      ref = parseEntityRef(refText, {
-        defaultKind: 'component',
-        defaultNamespace: 'default',
-      });
-    } catch (error) {
-      throw new InputError(
-        `entityRef '${refText}' is not an entity reference: ${
-          (error as Error).message
-        }`,
-      );
-    }
-    const entityRef = stringifyEntityRef(ref);
-    // Reading through the catalog with the caller's credentials applies their catalog read permission.
-    const entity = await catalog.getEntityByRef(entityRef, { credentials });
-    if (!entity)
-      throw new NotFoundError(
-        `no entity ${entityRef} (or you may not read it)`,
-      );
-    const [decision] = await permissions.authorize(
-      [{ permission: serviceOpsLiveReadPermission, resourceRef: entityRef }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `you may not read the live state of ${entityRef}`,
-      );
-    }
-    return entity;
-  }
+  const readable = (refText: string, credentials: BackstageCredentials) =>
+    readableEntity({ refText, credentials, catalog, permissions });
 
   /** The containers the topology document declares for the entity: itself, or its parts. */
   async function declaredModel(
@@ -139,7 +103,7 @@ export async function createRouter(
   router.get('/snapshot', async (req, res) => {
     const query = parse(snapshotQuery, req.query);
     const credentials = await httpAuth.credentials(req);
-    const entity = await readableEntity(query.entityRef, credentials);
+    const entity = await readable(query.entityRef, credentials);
     const declared = await declaredModel(entity, credentials);
     const snapshot = liveState.snapshot(entity, declared);
     // Later changes to it are pushed (rebuilt from memory with the model read now; the signal
@@ -153,7 +117,7 @@ export async function createRouter(
   router.get('/history', async (req, res) => {
     const query = parse(historyQuery, req.query);
     const credentials = await httpAuth.credentials(req);
-    const entity = await readableEntity(query.entityRef, credentials);
+    const entity = await readable(query.entityRef, credentials);
     const snapshot = liveState.snapshot(
       entity,
       await declaredModel(entity, credentials),

@@ -4,20 +4,19 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   Entity,
-  parseEntityRef,
   RELATION_PART_OF,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AuthorizeResult,
   BasicPermission,
 } from '@backstage/plugin-permission-common';
+import { readableEntity } from '../readableEntity';
 import {
   DeclaredContainer,
   readDeclaredContainer,
-  serviceOpsLiveReadPermission,
 } from '@internal/backstage-plugin-service-ops-common';
 
 /**
@@ -31,41 +30,13 @@ export class BacklogAccess {
   ) {}
 
   /** The entity, if it exists and the caller may read it and its live state. */
-  async entity(
-    refText: string,
-    credentials: BackstageCredentials,
-  ): Promise<Entity> {
-    let entityRef: string;
-    try {
-      entityRef = stringifyEntityRef(
-        parseEntityRef(refText, {
-          defaultKind: 'component',
-          defaultNamespace: 'default',
-        }),
-      );
-    } catch (error) {
-      throw new InputError(
-        `entityRef '${refText}' is not an entity reference: ${
-          (error as Error).message
-        }`,
-      );
-    }
-    const entity = await this.catalog.getEntityByRef(entityRef, {
+  entity(refText: string, credentials: BackstageCredentials): Promise<Entity> {
+    return readableEntity({
+      refText,
       credentials,
+      catalog: this.catalog,
+      permissions: this.permissions,
     });
-    if (!entity)
-      throw new NotFoundError(
-        `no entity ${entityRef} (or you may not read it)`,
-      );
-    const [decision] = await this.permissions.authorize(
-      [{ permission: serviceOpsLiveReadPermission, resourceRef: entityRef }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW)
-      throw new NotAllowedError(
-        `you may not read the live state of ${entityRef}`,
-      );
-    return entity;
   }
 
   /** The declared model of the entity's containers: itself, or its parts. */

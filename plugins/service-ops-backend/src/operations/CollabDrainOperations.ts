@@ -3,11 +3,7 @@ import {
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -28,6 +24,7 @@ import {
 } from './CollabDrainHandler';
 import { OperationExecutor } from './OperationExecutor';
 import { OperationStore, StoredOperation } from './types';
+import { readableEntity } from '../readableEntity';
 
 const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
 
@@ -78,39 +75,16 @@ export class CollabDrainOperations {
   }
 
   /** The entity, if it exists and the caller may read its live state. */
-  async readableEntity(
+  readableEntity(
     refText: string,
     credentials: BackstageCredentials,
   ): Promise<Entity> {
-    let entityRef: string;
-    try {
-      entityRef = stringifyEntityRef(
-        parseEntityRef(refText, {
-          defaultKind: 'component',
-          defaultNamespace: 'default',
-        }),
-      );
-    } catch (error) {
-      throw new InputError(
-        `entityRef '${refText}' is not an entity reference: ${
-          (error as Error).message
-        }`,
-      );
-    }
-    const entity = await this.deps.catalog.getEntityByRef(entityRef, {
+    return readableEntity({
+      refText,
       credentials,
+      catalog: this.deps.catalog,
+      permissions: this.deps.permissions,
     });
-    if (!entity)
-      throw new NotFoundError(
-        `no entity ${entityRef} (or you may not read it)`,
-      );
-    await this.authorize(
-      serviceOpsLiveReadPermission,
-      entityRef,
-      credentials,
-      `you may not read the live state of ${entityRef}`,
-    );
-    return entity;
   }
 
   private async authorize(
