@@ -20,12 +20,8 @@ import {
   operationsChannel,
   serviceOpsCollabDrainPermission,
 } from '@internal/backstage-plugin-service-ops-common';
-import { ManualClock, typeOfKind } from '@internal/k8s-emulator';
-import {
-  CollabDrainResponder,
-  Fleet,
-  findRepoRoot,
-} from '@internal/sandbox-fleet';
+import { CollabDrainResponder, findRepoRoot } from '@internal/sandbox-fleet';
+import { startCollabFleet } from '../__testUtils__/collabFleet';
 import { serviceOpsPlugin } from '../plugin';
 import { fleetEntities } from '../__testUtils__/fleetEntities';
 import {
@@ -40,8 +36,7 @@ const ONCALL = 'user:default/sam.oncall';
 const READER = 'user:default/rita.reader';
 
 describe('the collab drain against the sandbox fleet and a real nats-server', () => {
-  let fleet: Fleet;
-  let clock: ManualClock;
+  let sandbox: Awaited<ReturnType<typeof startCollabFleet>>;
   let nats: TestNatsServer;
   let collab: NatsConnection;
   let responder: CollabDrainResponder;
@@ -49,20 +44,9 @@ describe('the collab drain against the sandbox fleet and a real nats-server', ()
   let ticker: NodeJS.Timeout | undefined;
   const notices: Array<{ subject: string; body: any }> = [];
   const signals: string[] = [];
-  const deletedPods: string[] = [];
   const actions = actionsRegistryServiceMock();
 
-  const eu = () => fleet.clusters.find(c => c.region === 'eu')!;
-  const collabPods = () =>
-    eu()
-      .cluster.store.list(typeOfKind('v1', 'Pod')!, 'authoring')
-      .filter(
-        p =>
-          p.metadata.labels?.['backstage.io/kubernetes-id'] ===
-            'authoring-collab' && !p.metadata.deletionTimestamp,
-      )
-      .map(p => p.metadata.name as string)
-      .sort();
+  const collabPods = () => sandbox.collabPods();
   const as = (user: string) => mockCredentials.user.header(user);
   const post = (path: string, body: unknown, user = ONCALL) =>
     request(backend.server)
@@ -114,30 +98,13 @@ describe('the collab drain against the sandbox fleet and a real nats-server', ()
   };
 
   beforeAll(async () => {
-    clock = new ManualClock(Date.UTC(2026, 10, 22, 11, 0, 0));
-    fleet = await Fleet.start({ clock, seed: 42 });
-    for (let s = 0; s < 120; s += 15) {
-      clock.advance(15_000);
-      fleet.clusters.forEach(c => c.cluster.step());
-    }
-    eu().cluster.store.watch(
-      typeOfKind('v1', 'Pod')!,
-      eu().cluster.store.resourceVersion,
-      event => {
-        if (
-          event.type === 'DELETED' &&
-          event.object.metadata.labels?.['backstage.io/kubernetes-id'] ===
-            'authoring-collab'
-        )
-          deletedPods.push(String(event.object.metadata.name));
-      },
-    );
+    sandbox = await startCollabFleet(42);
     nats = await startNatsServer();
     // The collab pods' side of the contract: the sandbox's responders, whose pods lose
     // their clients by the deadline to the other pods (the pods' metric shows it).
     responder = await CollabDrainResponder.start({
       servers: nats.url,
-      regions: fleet.clusters.map(c => c.collab),
+      regions: sandbox.fleet.clusters.map(c => c.collab),
     });
     // A listener that only records what the portal sends.
     collab = await connect({ servers: nats.url });
@@ -156,7 +123,7 @@ describe('the collab drain against the sandbox fleet and a real nats-server', ()
         mockServices.rootConfig.factory({
           data: {
             app: { baseUrl: 'http://localhost:3000' },
-            kubernetes: fleet.kubernetesConfig(),
+            kubernetes: sandbox.fleet.kubernetesConfig(),
             serviceOps: {
               liveState: { metricsIntervalSeconds: 3600, pushDebounceMs: 50 },
               nats: { servers: nats.url },
@@ -218,7 +185,7 @@ describe('the collab drain against the sandbox fleet and a real nats-server', ()
     await collab?.close();
     await responder?.stop();
     await nats?.stop();
-    await fleet?.stop();
+    await sandbox?.fleet.stop();
   });
 
   /**
@@ -227,8 +194,8 @@ describe('the collab drain against the sandbox fleet and a real nats-server', ()
    */
   const runClusters = (speed: () => number = () => 5_000) => {
     ticker = setInterval(() => {
-      clock.advance(speed());
-      eu().cluster.step();
+      sandbox.clock.advance(speed());
+      sandbox.eu.cluster.step();
     }, 100);
   };
   const stopClusters = () => {
@@ -256,7 +223,7 @@ describe('the collab drain against the sandbox fleet and a real nats-server', ()
     expect(preview.pods.map(p => p.name).sort()).toEqual(collabPods());
     expect(preview.estimatedSeconds).toBe(300 + preview.pods.length * 60);
     // the dry run evicted nothing
-    expect(deletedPods).toEqual([]);
+    expect(sandbox.deleted).toEqual([]);
   });
 
   it.each([
@@ -430,7 +397,7 @@ describe('the collab drain against the sandbox fleet and a real nats-server', ()
         .map(n => n.body.pod)
         .sort(),
     ).toEqual([...pods].sort());
-    expect(deletedPods).toEqual([]);
+    expect(sandbox.deleted).toEqual([]);
     expect(signals).toContain(operationsChannel(COLLAB));
   });
 
@@ -472,7 +439,7 @@ describe('the collab drain against the sandbox fleet and a real nats-server', ()
         /^\d+ of \d+ session\(s\) connected$/,
       );
       // every pod evicted exactly once, and replaced
-      expect([...deletedPods].sort()).toEqual(before);
+      expect([...sandbox.deleted].sort()).toEqual(before);
       const after = collabPods();
       expect(after.filter(p => before.includes(p))).toEqual([]);
       expect(after.length).toBeGreaterThanOrEqual(before.length);
@@ -482,7 +449,7 @@ describe('the collab drain against the sandbox fleet and a real nats-server', ()
   });
 
   it('fails before any eviction, with a clear message, when NATS is unreachable', async () => {
-    deletedPods.length = 0;
+    sandbox.deleted.length = 0;
     await nats.kill();
     try {
       const res = await post('/operations/collab-drain', drain);
@@ -491,7 +458,7 @@ describe('the collab drain against the sandbox fleet and a real nats-server', ()
       expect(done.state).toBe('failed');
       expect(done.error).toMatch(/NATS is (reconnecting|disconnected)/);
       expect(done.error).toMatch(/before notifying anyone or evicting any pod/);
-      expect(deletedPods).toEqual([]);
+      expect(sandbox.deleted).toEqual([]);
     } finally {
       await nats.start();
     }

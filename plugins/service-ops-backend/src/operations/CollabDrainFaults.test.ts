@@ -9,8 +9,9 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { ManualClock, typeOfKind } from '@internal/k8s-emulator';
-import { Fleet, findRepoRoot } from '@internal/sandbox-fleet';
+import { typeOfKind } from '@internal/k8s-emulator';
+import { findRepoRoot } from '@internal/sandbox-fleet';
+import { startCollabFleet } from '../__testUtils__/collabFleet';
 import { JetStreamConnection } from '../backlog/JetStreamConnection';
 import {
   startNatsServer,
@@ -85,21 +86,19 @@ interface TestBackend {
 describe.each(databases.eachSupportedId())(
   'the collab drain under faults on %s',
   (id: TestDatabaseId) => {
-    let fleet: Fleet;
-    let clock: ManualClock;
+    let sandbox: Awaited<ReturnType<typeof startCollabFleet>>;
     let nats: TestNatsServer;
     let collab: NatsConnection;
     let ticker: NodeJS.Timeout;
     let knexes: Knex[] = [];
-    const deleted: string[] = [];
-    const eu = () => fleet.clusters.find(c => c.region === 'eu')!;
+    const eu = () => sandbox.eu;
     const pdbType = typeOfKind('policy/v1', 'PodDisruptionBudget')!;
 
     async function startBackend(knex: Knex): Promise<TestBackend> {
       const database: DatabaseService = { getClient: async () => knex };
       const store = await DatabaseOperationStore.create(database);
       const clusters = readClusters(
-        new ConfigReader({ kubernetes: fleet.kubernetesConfig() }),
+        new ConfigReader({ kubernetes: sandbox.fleet.kubernetesConfig() }),
       );
       const liveState = await KubernetesLiveState.create({
         clusters,
@@ -175,16 +174,7 @@ describe.each(databases.eachSupportedId())(
       return other;
     }
 
-    const collabPods = () =>
-      eu()
-        .cluster.store.list(typeOfKind('v1', 'Pod')!, 'authoring')
-        .filter(
-          p =>
-            p.metadata.labels?.['backstage.io/kubernetes-id'] ===
-            'authoring-collab',
-        )
-        .map(p => String(p.metadata.name))
-        .sort();
+    const collabPods = () => sandbox.collabPods();
 
     async function finished(store: DatabaseOperationStore, opId: string) {
       const deadline = Date.now() + 120_000;
@@ -213,24 +203,7 @@ describe.each(databases.eachSupportedId())(
     const credentials = mockCredentials.user(ONCALL);
 
     beforeAll(async () => {
-      clock = new ManualClock(Date.UTC(2026, 10, 22, 11, 0, 0));
-      fleet = await Fleet.start({ clock, seed: 7 });
-      for (let s = 0; s < 120; s += 15) {
-        clock.advance(15_000);
-        fleet.clusters.forEach(c => c.cluster.step());
-      }
-      eu().cluster.store.watch(
-        typeOfKind('v1', 'Pod')!,
-        eu().cluster.store.resourceVersion,
-        event => {
-          if (
-            event.type === 'DELETED' &&
-            event.object.metadata.labels?.['backstage.io/kubernetes-id'] ===
-              'authoring-collab'
-          )
-            deleted.push(String(event.object.metadata.name));
-        },
-      );
+      sandbox = await startCollabFleet(7);
       nats = await startNatsServer();
       collab = await connect({ servers: nats.url });
       collab.subscribe('authoring.collab.v1.eu.*.*', {
@@ -253,7 +226,7 @@ describe.each(databases.eachSupportedId())(
       await collab.flush();
       // eu's controllers keep running: replacements start and become Ready.
       ticker = setInterval(() => {
-        clock.advance(5_000);
+        sandbox.clock.advance(5_000);
         eu().cluster.step();
       }, 100);
     });
@@ -262,13 +235,13 @@ describe.each(databases.eachSupportedId())(
       clearInterval(ticker);
       await collab?.close();
       await nats?.stop();
-      await fleet?.stop();
+      await sandbox?.fleet.stop();
       await Promise.all(knexes.map(k => k.destroy()));
       knexes = [];
     });
 
     beforeEach(() => {
-      deleted.length = 0;
+      sandbox.deleted.length = 0;
       eu().cluster.api.resetCounters();
     });
 
@@ -304,7 +277,7 @@ describe.each(databases.eachSupportedId())(
         );
         const done = await finished(one.store, operation.id);
         expect(done.state).toBe('succeeded');
-        expect([...deleted].sort()).toEqual(before);
+        expect([...sandbox.deleted].sort()).toEqual(before);
         const requested = [
           ...one.kubernetes.requested,
           ...two.kubernetes.requested,
@@ -343,7 +316,7 @@ describe.each(databases.eachSupportedId())(
       try {
         const done = await finished(fresh.store, operation.id);
         expect(done.state).toBe('succeeded');
-        expect([...deleted].sort()).toEqual(before);
+        expect([...sandbox.deleted].sort()).toEqual(before);
         // one request per pod over both lives of the drain
         expect(dying.kubernetes.requested).toHaveLength(1);
         const requested = [
@@ -390,7 +363,7 @@ describe.each(databases.eachSupportedId())(
             throw new Error(`no 429 seen: ${JSON.stringify(current?.steps)}`);
           await new Promise(r => setTimeout(r, 100));
         }
-        expect(deleted).toEqual([]);
+        expect(sandbox.deleted).toEqual([]);
         const latest = store.get(pdbType, 'authoring', 'authoring-collab')!;
         store.update(pdbType, {
           ...latest,
@@ -398,11 +371,11 @@ describe.each(databases.eachSupportedId())(
         });
         const done = await finished(backend.store, operation.id);
         expect(done.state).toBe('succeeded');
-        expect(new Set(deleted).size).toBe(deleted.length);
+        expect(new Set(sandbox.deleted).size).toBe(sandbox.deleted.length);
         // the refused pod was asked for again; the others once each
         const requested = backend.kubernetes.requested;
-        expect(new Set(requested).size).toBe(deleted.length);
-        expect(requested.length).toBeGreaterThan(deleted.length);
+        expect(new Set(requested).size).toBe(sandbox.deleted.length);
+        expect(requested.length).toBeGreaterThan(sandbox.deleted.length);
       } finally {
         await backend.stop();
       }
