@@ -228,6 +228,14 @@ export function buildWaitingOperation(
           createdAt,
           301,
         )}`,
+        series: {
+          label: 'sessions left on the notified pods',
+          points: [
+            { at: secondsAfter(createdAt, 2), value: 59 },
+            { at: secondsAfter(createdAt, 120), value: 40 },
+            { at: secondsAfter(createdAt, 240), value: 21 },
+          ],
+        },
       },
     ]),
     waitingUntil: secondsAfter(createdAt, 65),

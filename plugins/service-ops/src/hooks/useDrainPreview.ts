@@ -7,9 +7,13 @@ import { CollabDrainTarget, serviceOpsApiRef } from '../api';
 export const PREVIEW_DEBOUNCE_MS = 300;
 
 export interface DrainPreviewState {
-  /** The preview of the current target; undefined while it loads or failed. */
+  /**
+   * The preview of the current target; while it is asked for again after a drain
+   * started or ended, the last one of the same target.
+   */
   value?: CollabDrainPreview;
   error?: Error;
+  /** True while the preview of the current target and refresh key is on its way. */
   loading: boolean;
 }
 
@@ -23,23 +27,24 @@ export function useDrainPreview(
   refreshKey: string,
 ): DrainPreviewState {
   const api = useApi(serviceOpsApiRef);
-  const key = target ? `${JSON.stringify(target)} ${refreshKey}` : undefined;
+  const targetKey = target ? JSON.stringify(target) : undefined;
   const [state, setState] = useState<{
-    key?: string;
+    targetKey?: string;
+    refreshKey?: string;
     value?: CollabDrainPreview;
     error?: Error;
   }>({});
 
   useEffect(() => {
-    if (!key || !target) return undefined;
+    if (!targetKey) return undefined;
     let cancelled = false;
     const timer = setTimeout(() => {
-      api.previewCollabDrain(target).then(
+      api.previewCollabDrain(JSON.parse(targetKey)).then(
         value => {
-          if (!cancelled) setState({ key, value });
+          if (!cancelled) setState({ targetKey, refreshKey, value });
         },
         (error: Error) => {
-          if (!cancelled) setState({ key, error });
+          if (!cancelled) setState({ targetKey, refreshKey, error });
         },
       );
     }, PREVIEW_DEBOUNCE_MS);
@@ -47,11 +52,12 @@ export function useDrainPreview(
       cancelled = true;
       clearTimeout(timer);
     };
-    // The key stands for the target's contents.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, key]);
+  }, [api, targetKey, refreshKey]);
 
-  if (!key) return { loading: false };
-  if (state.key !== key) return { loading: true };
+  if (!targetKey) return { loading: false };
+  if (state.targetKey !== targetKey) return { loading: true };
+  if (state.refreshKey !== refreshKey) {
+    return { value: state.value, loading: true };
+  }
   return { value: state.value, error: state.error, loading: false };
 }

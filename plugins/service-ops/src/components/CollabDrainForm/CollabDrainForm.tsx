@@ -113,7 +113,8 @@ export function CollabDrainForm(props: {
     blocked = `A drain is already running in ${cluster}.`;
   else if (preview.value && preview.value.pods.length === 0)
     blocked = `No pod to drain in ${cluster}.`;
-  else if (!preview.value) blocked = 'Waiting for the preview.';
+  else if (preview.loading) blocked = 'Waiting for the preview.';
+  else if (!preview.value) blocked = 'No preview: see the error above.';
 
   const clusters = snapshot?.clusters ?? [];
   const deployedIn = (name: string) =>

@@ -38,7 +38,7 @@ function HistoryRow(props: { operation: Operation; now: number }) {
   return (
     <Fragment>
       <TableRow sx={{ '& > td, & > th': { borderBottom: 'unset' } }}>
-        <TableCell component="th" scope="row">
+        <TableCell component="th" scope="row" sx={{ whiteSpace: 'nowrap' }}>
           <time dateTime={operation.createdAt}>
             {new Date(operation.createdAt).toLocaleString()}
           </time>
@@ -46,7 +46,9 @@ function HistoryRow(props: { operation: Operation; now: number }) {
             {formatAge(operation.createdAt, now)}
           </Typography>
         </TableCell>
-        <TableCell>{actorName(operation.actor)}</TableCell>
+        <TableCell sx={{ whiteSpace: 'nowrap' }}>
+          {actorName(operation.actor)}
+        </TableCell>
         <TableCell>{operation.cluster}</TableCell>
         <TableCell>
           <OperationStateChip operation={operation} />
@@ -60,7 +62,7 @@ function HistoryRow(props: { operation: Operation; now: number }) {
             </>
           )}
         </TableCell>
-        <TableCell>
+        <TableCell sx={{ whiteSpace: 'nowrap' }}>
           {formatSeconds(operationSeconds(operation, now))}
           {operation.finishedAt ? '' : ' so far'}
         </TableCell>
@@ -127,7 +129,7 @@ export function OperationHistory(props: {
     <>
       <Table size="small" aria-label="operations history">
         <TableHead>
-          <TableRow>
+          <TableRow sx={{ '& > th': { whiteSpace: 'nowrap' } }}>
             <TableCell>When</TableCell>
             <TableCell>Who</TableCell>
             <TableCell>Region</TableCell>

@@ -85,7 +85,7 @@ describe('OperationProgress', () => {
         /^succeeded.*Notify the clients of 3 pod\(s\).*3 pod\(s\) notified; 59 session\(s\) asked to move.*took 1 s$/,
       ),
       expect.stringMatching(
-        /^running.*Wait 300 s for clients to move.*21 session\(s\) left on the notified pods.*for 3 min 59 s$/,
+        /^running.*Wait 300 s for clients to move.*21 session\(s\) left on the notified pods.*for 3 min 59 ssessions left on the notified pods: 59 at .+, 21 at .+$/,
       ),
       'pendingEvict authoring-collab-7d9f6c-eu1x and wait for its replacement',
       'pendingEvict authoring-collab-7d9f6c-eu2x and wait for its replacement',

@@ -15,6 +15,7 @@ import List from '@mui/material/List';
 import ListItem from '@mui/material/ListItem';
 import ListItemText from '@mui/material/ListItemText';
 import { formatSeconds } from '../../lib/operationProgress';
+import { StepSeriesChart } from './StepSeriesChart';
 
 const STATUS_ICONS: Record<
   OperationStepStatus,
@@ -61,13 +62,16 @@ export function OperationSteps(props: {
             <Box sx={{ flex: '0 0 8rem' }}>
               <StepStatus status={step.status} />
             </Box>
-            <ListItemText
-              sx={{ m: 0 }}
-              primary={step.title}
-              secondary={
-                [step.detail, when].filter(Boolean).join(' · ') || undefined
-              }
-            />
+            <Box sx={{ flex: 1, minWidth: 0 }}>
+              <ListItemText
+                sx={{ m: 0 }}
+                primary={step.title}
+                secondary={
+                  [step.detail, when].filter(Boolean).join(' · ') || undefined
+                }
+              />
+              {step.series && <StepSeriesChart series={step.series} />}
+            </Box>
           </ListItem>
         );
       })}
