@@ -69,6 +69,7 @@ function HistoryRow(props: { operation: Operation; now: number }) {
         <TableCell>
           <Button
             size="small"
+            sx={{ whiteSpace: 'nowrap' }}
             aria-expanded={open}
             aria-controls={id}
             aria-label={`${open ? 'hide' : 'show'} the steps of the drain of ${
