@@ -376,6 +376,12 @@ describe('the collab drain against the sandbox fleet and a real nats-server', ()
       'the notice to go out',
     );
     expect(waiting.waitingUntil).toBeDefined();
+    // the deadline the pods were given: the notice from the notify step's start
+    const wait = waiting.steps.find(s => s.id === 'wait')!;
+    const notify = waiting.steps.find(s => s.id === 'notify')!;
+    expect(
+      Date.parse(wait.until!) - Date.parse(notify.startedAt!),
+    ).toBeGreaterThanOrEqual(599_000);
     const pods = waiting.steps
       .filter(s => s.id.startsWith('evict:'))
       .map(s => s.id.slice('evict:'.length));

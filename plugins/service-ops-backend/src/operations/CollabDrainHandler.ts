@@ -102,6 +102,11 @@ export function drainSteps(
   ];
 }
 
+/** `16:42:23 UTC`: a moment in a step's detail. */
+export function clockTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(11, 19)} UTC`;
+}
+
 const readyPods = (region: ContainerRegionState) =>
   region.pods.filter(p => p.ready && !p.terminating);
 
@@ -271,9 +276,9 @@ export class CollabDrainHandler implements OperationHandler {
         status: 'succeeded',
         detail: `${progress.notified.length} pod(s) notified; ${Math.round(
           sessions,
-        )} session(s) asked to move by ${new Date(deadline).toISOString()}`,
+        )} session(s) asked to move by ${clockTime(deadline)}`,
       },
-      wait: { status: 'running' },
+      wait: { status: 'running', until: new Date(deadline).toISOString() },
     });
     return { type: 'continue' };
   }
@@ -317,9 +322,9 @@ export class CollabDrainHandler implements OperationHandler {
     return failed.length
       ? `the cancel could not reach ${failed.join(
           ', ',
-        )} (their clients were told to leave by ${new Date(
+        )} (their clients were told to leave by ${clockTime(
           progress.deadline ?? 0,
-        ).toISOString()})`
+        )})`
       : `${pending.length} notified pod(s) told the drain is cancelled`;
   }
 
@@ -345,12 +350,12 @@ export class CollabDrainHandler implements OperationHandler {
       left === undefined
         ? `sessions cannot be read (${
             this.deps.settings.sessionsMetric
-          }); evictions start at ${new Date(deadline).toISOString()}`
+          }); evictions start at ${clockTime(deadline)}`
         : `${Math.round(
             left,
-          )} session(s) left on the notified pods; evictions start at ${new Date(
+          )} session(s) left on the notified pods; evictions start at ${clockTime(
             deadline,
-          ).toISOString()}`;
+          )}`;
     const series = this.sessionSeries(context, left);
     if (now < deadline) {
       await this.save(context, progress, {

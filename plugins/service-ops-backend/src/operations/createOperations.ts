@@ -68,11 +68,12 @@ export async function createOperations(options: {
     signals: options.signals,
     notifications: options.notifications,
     logger,
+    // The entity's Actions tab, where the operation's progress and history are.
     entityLink: ref => {
       const { kind, namespace, name } = parseEntityRef(ref);
       return `${appBaseUrl}/catalog/${namespace}/${kind.toLocaleLowerCase(
         'en-US',
-      )}/${name}`;
+      )}/${name}/actions`;
     },
   });
   const audit = new OperationAudit(options.auditor);

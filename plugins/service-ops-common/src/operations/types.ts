@@ -45,6 +45,8 @@ export interface OperationStep {
   finishedAt?: string;
   /** What the step is doing or did, in words ("3 sessions left on 2 pods"). */
   detail?: string;
+  /** For a step that waits for a moment (the drain's notice): that moment (ISO time). */
+  until?: string;
   /**
    * A figure the step follows over time, e.g. the sessions left on the notified pods
    * during the notice (at most 120 points, the oldest dropped).

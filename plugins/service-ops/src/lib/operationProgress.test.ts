@@ -80,6 +80,20 @@ describe('operation progress', () => {
         Date.parse('2026-11-20T10:01:00.000Z'),
       ),
     ).toBe(5);
+    // the deadline the pods were given, when the wait step carries it
+    expect(
+      secondsUntilNoticeEnds(
+        {
+          ...waiting,
+          steps: waiting.steps.map(step =>
+            step.id === 'wait'
+              ? { ...step, until: '2026-11-20T10:02:30.000Z' }
+              : step,
+          ),
+        },
+        Date.parse('2026-11-20T10:02:00.000Z'),
+      ),
+    ).toBe(30);
     expect(
       secondsUntilNoticeEnds(buildEvictingOperation(), Date.now()),
     ).toBeUndefined();

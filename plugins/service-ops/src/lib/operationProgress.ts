@@ -73,14 +73,16 @@ export function operationSeconds(operation: Operation, now: number): number {
 
 /**
  * When the notice of a drain ends (its first eviction may happen), while it waits for
- * it: the notice began when the notify step started and lasts the operation's
- * `noticeSeconds`. `waitingUntil` alone is the executor's next wake-up, which during a
+ * it: the wait step's `until`, the deadline the pods were given. For a drain recorded
+ * without it, the notice began when the notify step started and lasts the operation's
+ * `noticeSeconds`; `waitingUntil` alone is the executor's next wake-up, which during a
  * long notice comes every few seconds, so the later of the two is taken.
  */
 export function noticeEndsAt(operation: Operation): number | undefined {
   if (isFinalOperationState(operation.state)) return undefined;
   const wait = operation.steps.find(s => s.id === 'wait');
   if (wait?.status !== 'running') return undefined;
+  if (wait.until) return Date.parse(wait.until);
   const candidates: number[] = [];
   const notify = operation.steps.find(s => s.id === 'notify');
   const notice = operation.parameters.noticeSeconds;
