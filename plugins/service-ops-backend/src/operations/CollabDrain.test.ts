@@ -305,6 +305,27 @@ describe('the collab drain against the sandbox fleet and a real nats-server', ()
     expect(await operations()).toEqual([]);
   });
 
+  it.each([
+    ['an id that is not a UUID', 'not-a-uuid', {}, /must be a UUID/],
+    [
+      'a body with fields',
+      '00000000-0000-4000-8000-000000000000',
+      { force: true },
+      /force/,
+    ],
+  ])('answers 400 to a cancel with %s', async (_name, id, body, message) => {
+    const res = await post(`/operations/${id}/cancel`, body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(message);
+  });
+
+  it('answers 404 to an unknown operation', async () => {
+    const id = '00000000-0000-4000-8000-000000000000';
+    expect((await get(`/operations/${id}`)).status).toBe(404);
+    expect((await post(`/operations/${id}/cancel`, {})).status).toBe(404);
+    expect((await get(`/operations/not-a-uuid`)).status).toBe(400);
+  });
+
   it('refuses a drain to someone without the permission, and nothing happens', async () => {
     const res = await post('/operations/collab-drain', drain, READER);
     expect(res.status).toBe(403);
