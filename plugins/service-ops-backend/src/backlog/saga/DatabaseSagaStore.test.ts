@@ -251,7 +251,7 @@ describe.each(databases.eachSupportedId())('DatabaseSagaStore on %s', id => {
     });
   });
 
-  it('applies batches larger than one statement may hold', async () => {
+  it('applies a large batch in one go', async () => {
     const { store, knex } = await createStore(id);
     const sagas = 700;
     const batch = Array.from({ length: sagas }, (_, i) => [
@@ -333,6 +333,37 @@ describe.each(databases.eachSupportedId())('DatabaseSagaStore on %s', id => {
     // seq reused by the new stream for another saga
     const reused = { ...delivery('r2', 'draft-published', T0), seq: draft.seq };
     expect(await store.apply([reused])).toEqual(['projected']);
+  });
+
+  it('records a stream once when its consumers check it at the same time', async () => {
+    const { store } = await createStore(id);
+    const identity = {
+      stream: 'CONTENT_EVENTS',
+      created: '2026-11-23T10:00:00Z',
+    };
+    const seen = await Promise.all([
+      store.checkStream(identity),
+      store.checkStream(identity),
+      store.checkStream(identity),
+    ]);
+    expect(seen.sort()).toEqual(['new', 'same', 'same']);
+  });
+
+  it('empties the projection on clear and projects again from nothing', async () => {
+    const { store, knex } = await createStore(id);
+    const draft = delivery('c', 'draft-published', T0);
+    await store.checkStream({ stream: draft.stream, created: 'x' });
+    await store.apply([draft, { ...draft, seq: 1, data: 'not json' }]);
+    await store.clear();
+    for (const table of [
+      'saga_instances',
+      'saga_steps',
+      'saga_processed',
+      'saga_malformed',
+      'saga_streams',
+    ])
+      expect(Number((await knex(table).count({ n: '*' }))[0].n)).toBe(0);
+    expect(await store.apply([draft])).toEqual(['projected']);
   });
 
   it('prunes processed sequences below the first one the stream still holds', async () => {

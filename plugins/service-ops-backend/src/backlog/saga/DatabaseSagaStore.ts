@@ -101,32 +101,63 @@ function excerpt(text: string): string {
   return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }
 
+type ColumnType = 'text' | 'bigint';
+
+const PROCESSED_COLUMNS = { stream: 'text', seq: 'bigint' } as const;
+const MALFORMED_COLUMNS = {
+  stream: 'text',
+  seq: 'bigint',
+  subject: 'text',
+  reason: 'text',
+  excerpt: 'text',
+  received_at: 'bigint',
+} as const;
+const PLACEHOLDER_COLUMNS = {
+  id: 'text',
+  state: 'text',
+  current_step: 'text',
+  started_at: 'bigint',
+  updated_at: 'bigint',
+} as const;
+const FIELD_COLUMNS = {
+  region: 'text',
+  tenant_id: 'text',
+  course_id: 'text',
+  course_version: 'text',
+  draft_id: 'text',
+  play_package_id: 'text',
+} as const;
+const STEP_COLUMNS = {
+  instance_id: 'text',
+  step: 'text',
+  subject: 'text',
+  stream: 'text',
+  seq: 'bigint',
+  event_id: 'text',
+  occurred_at: 'bigint',
+  ...FIELD_COLUMNS,
+  reason: 'text',
+} as const;
 /** The columns of an instance as `fold` writes it. */
-const FOLDED_COLUMNS = [
-  'id',
-  'state',
-  'current_step',
-  'expected_step',
-  'started_at',
-  'updated_at',
+const FOLDED_COLUMNS = {
+  id: 'text',
+  state: 'text',
+  current_step: 'text',
+  expected_step: 'text',
+  started_at: 'bigint',
+  updated_at: 'bigint',
+  ...FIELD_COLUMNS,
+  failure_reason: 'text',
+} as const;
+/** What `fold` reads of a step. */
+const FOLD_INPUT = [
+  'instance_id',
+  'step',
+  'occurred_at',
   ...FIELDS,
-  'failure_reason',
+  'reason',
 ] as const;
-
-/**
- * Rows per statement: within SQLite's limits (32,766 bound variables, and knex writes a
- * multi-row insert as 500 compound SELECTs at most), well within PostgreSQL's 65,535.
- */
-function rowsPerStatement(columns: number): number {
-  return Math.min(500, Math.floor(32_766 / columns));
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += size)
-    result.push(items.slice(i, i + size));
-  return result;
-}
+type FoldInput = Pick<StepRow, (typeof FOLD_INPUT)[number]>;
 
 const messageKey = (stream: string, seq: number) => `${stream}\n${seq}`;
 const stepKey = (instanceId: string, step: string) => `${step}\n${instanceId}`;
@@ -172,8 +203,10 @@ export class DatabaseSagaStore implements SagaProjectionStore {
   private constructor(private readonly knex: Knex) {}
 
   /**
-   * Applies a batch set-based, in one transaction: a handful of statements per batch
-   * (chunked), whatever its size, with the outcomes one delivery at a time would have had.
+   * Applies a batch set-based, in one transaction: the same handful of statements
+   * whatever its size (claim the sequences, store the malformed, insert the sagas not
+   * known yet and lock them, insert the steps, read the sagas' steps, write the folded
+   * sagas), with the outcomes one delivery at a time would have had.
    */
   async apply(deliveries: SagaDelivery[]): Promise<SagaApplyOutcome[]> {
     if (deliveries.length === 0) return [];
@@ -218,8 +251,10 @@ export class DatabaseSagaStore implements SagaProjectionStore {
         received_at: delivery.receivedAt,
       });
     }
-    for (const rows of chunks(malformed, rowsPerStatement(6)))
-      await tx(MALFORMED).insert(rows).onConflict(['stream', 'seq']).ignore();
+    if (malformed.length)
+      await this.insertRows(tx, MALFORMED, MALFORMED_COLUMNS, malformed, {
+        onConflict: 'on conflict (stream, seq) do nothing',
+      });
     if (events.length === 0) return outcomes;
 
     // The first delivery of a step of a saga wins; a later one in the batch is a duplicate.
@@ -238,20 +273,22 @@ export class DatabaseSagaStore implements SagaProjectionStore {
       tx,
       candidates.map(c => c.event),
     );
-    const added = new Set<string>();
-    const stepRows = candidates.map(({ index, event }) =>
-      toStepRow(event, deliveries[index]),
-    );
-    for (const rows of chunks(stepRows, rowsPerStatement(14))) {
-      const inserted: Array<Pick<StepRow, 'instance_id' | 'step'>> = await tx(
+    const inserted: Array<Pick<StepRow, 'instance_id' | 'step'>> =
+      await this.insertRows(
+        tx,
         STEPS,
-      )
-        .insert(rows)
-        .onConflict(['instance_id', 'step'])
-        .ignore()
-        .returning(['instance_id', 'step']);
-      for (const row of inserted) added.add(stepKey(row.instance_id, row.step));
-    }
+        STEP_COLUMNS,
+        candidates.map(({ index, event }) =>
+          toStepRow(event, deliveries[index]),
+        ),
+        {
+          onConflict: 'on conflict (instance_id, step) do nothing',
+          returning: 'instance_id, step',
+        },
+      );
+    const added = new Set(
+      inserted.map(row => stepKey(row.instance_id, row.step)),
+    );
     const changed = new Set<string>();
     for (const { index, event } of candidates) {
       const isNew = added.has(stepKey(event.instanceId, event.step));
@@ -273,25 +310,19 @@ export class DatabaseSagaStore implements SagaProjectionStore {
     const rows = messages
       .map(m => ({ stream: m.stream, seq: m.seq }))
       .sort((a, b) => byCodePoint(a.stream, b.stream) || a.seq - b.seq);
-    const claimed = new Set<string>();
-    for (const chunk of chunks(rows, rowsPerStatement(2))) {
-      const inserted: Array<{ stream: string; seq: Numeric }> = await tx(
-        PROCESSED,
-      )
-        .insert(chunk)
-        .onConflict(['stream', 'seq'])
-        .ignore()
-        .returning(['stream', 'seq']);
-      for (const row of inserted)
-        claimed.add(messageKey(row.stream, Number(row.seq)));
-    }
-    return claimed;
+    const inserted: Array<{ stream: string; seq: Numeric }> =
+      await this.insertRows(tx, PROCESSED, PROCESSED_COLUMNS, rows, {
+        onConflict: 'on conflict (stream, seq) do nothing',
+        returning: 'stream, seq',
+      });
+    return new Set(
+      inserted.map(row => messageKey(row.stream, Number(row.seq))),
+    );
   }
 
   /**
-   * Inserts the sagas not known yet and, on PostgreSQL, locks them all, in the order of
-   * their ids (several backends may project at once: one order, no deadlock). Returns
-   * the ids in that order.
+   * Inserts the sagas not known yet and, on PostgreSQL, locks them all (the known ones
+   * as `FOR UPDATE` would), in the order of their ids. Returns the ids in that order.
    */
   private async lockInstances(
     tx: Knex.Transaction,
@@ -311,36 +342,92 @@ export class DatabaseSagaStore implements SagaProjectionStore {
         updated_at: event.occurredAt,
       };
     });
-    for (const rows of chunks(placeholders, rowsPerStatement(5)))
-      await tx(INSTANCES).insert(rows).onConflict('id').ignore();
-    // Serialises projections of one saga by several backends (SQLite has one writer).
-    if (this.knex.client.config.client === 'pg')
-      for (const chunk of chunks(ids, rowsPerStatement(1)))
-        await tx(INSTANCES)
-          .select('id')
-          .whereIn('id', chunk)
-          .orderByRaw('id collate "C"')
-          .forUpdate();
+    // One statement, row by row in id order: a new saga is inserted, a known one locked
+    // (PostgreSQL locks every row ON CONFLICT DO UPDATE meets, whether it updates or not;
+    // several backends may project at once: one order, no deadlock). SQLite has one
+    // writer and nothing to lock.
+    await this.insertRows(tx, INSTANCES, PLACEHOLDER_COLUMNS, placeholders, {
+      onConflict: 'on conflict (id) do update set id = excluded.id where false',
+    });
     return ids;
   }
 
   /** Folds the sagas from all their steps and writes them back. */
   private async refold(tx: Knex.Transaction, ids: string[]): Promise<void> {
-    const stepsOf = new Map<string, StepRow[]>(ids.map(id => [id, []]));
-    for (const chunk of chunks(ids, rowsPerStatement(1))) {
-      const steps: StepRow[] = await tx(STEPS).whereIn('instance_id', chunk);
-      for (const step of steps) stepsOf.get(step.instance_id)?.push(step);
-    }
-    const folded = ids.map(id => ({ id, ...this.fold(stepsOf.get(id)!) }));
-    for (const rows of chunks(folded, rowsPerStatement(FOLDED_COLUMNS.length)))
-      await tx(INSTANCES)
-        .insert(rows)
-        .onConflict('id')
-        .merge(FOLDED_COLUMNS.filter(column => column !== 'id'));
+    if (ids.length === 0) return;
+    const stepsOf = new Map<string, FoldInput[]>(ids.map(id => [id, []]));
+    const steps: FoldInput[] = this.rowsOf(
+      await tx.raw(
+        `select ${FOLD_INPUT.join(
+          ', ',
+        )} from ${STEPS} where instance_id ${this.inList()}`,
+        [JSON.stringify(ids)],
+      ),
+    );
+    for (const step of steps) stepsOf.get(step.instance_id)?.push(step);
+    const merge = Object.keys(FOLDED_COLUMNS)
+      .filter(column => column !== 'id')
+      .map(column => `${column} = excluded.${column}`)
+      .join(', ');
+    await this.insertRows(
+      tx,
+      INSTANCES,
+      FOLDED_COLUMNS,
+      ids.map(id => ({ id, ...this.fold(stepsOf.get(id)!) })),
+      { onConflict: `on conflict (id) do update set ${merge}` },
+    );
+  }
+
+  private get isPostgres(): boolean {
+    return this.knex.client.config.client === 'pg';
+  }
+
+  /** `in` the strings of one JSON array parameter (on PostgreSQL an index-friendly `any`). */
+  private inList(): string {
+    return this.isPostgres
+      ? '= any(array(select json_array_elements_text(?::json)))'
+      : 'in (select value from json_each(?))';
+  }
+
+  /**
+   * Inserts rows with one statement whatever their number, its one parameter the rows as
+   * JSON, read back as a table (PostgreSQL's `json_to_recordset`, SQLite's `json_each`):
+   * the statement stays short, nowhere near a limit on bound variables, and the database
+   * parses no SQL per row.
+   */
+  private async insertRows<R = unknown>(
+    tx: Knex.Transaction,
+    table: string,
+    columns: Readonly<Record<string, ColumnType>>,
+    rows: object[],
+    clauses: { onConflict: string; returning?: string },
+  ): Promise<R[]> {
+    if (rows.length === 0) return [];
+    const names = Object.keys(columns);
+    const source = this.isPostgres
+      ? `select * from json_to_recordset(?::json) as r(${names
+          .map(name => `${name} ${columns[name]}`)
+          .join(', ')})`
+      : `select ${names
+          .map(name => `json_extract(value, '$.${name}')`)
+          .join(', ')} from json_each(?)`;
+    // "where true": SQLite's parser needs it between a SELECT and ON CONFLICT.
+    const sql = `insert into ${table} (${names.join(
+      ', ',
+    )}) ${source} where true ${clauses.onConflict}${
+      clauses.returning ? ` returning ${clauses.returning}` : ''
+    }`;
+    return this.rowsOf(await tx.raw(sql, [JSON.stringify(rows)]));
+  }
+
+  /** The rows of a raw query's result (PostgreSQL's has them in `rows`). */
+  private rowsOf<R>(result: unknown): R[] {
+    if (Array.isArray(result)) return result as R[];
+    return ((result as { rows?: R[] } | undefined)?.rows ?? []) as R[];
   }
 
   /** The instance's columns from all its steps, whatever order they came in. */
-  private fold(steps: StepRow[]) {
+  private fold(steps: FoldInput[]) {
     const ordered = [...steps].sort(
       (a, b) => stepRank(a.step) - stepRank(b.step),
     );
@@ -502,9 +589,15 @@ export class DatabaseSagaStore implements SagaProjectionStore {
   }
 
   async clear(): Promise<void> {
+    // In the order apply takes them. PostgreSQL truncates at once: deleting leaves every
+    // row dead in the tables and their indexes until vacuumed, which slows the replay.
+    const tables = [PROCESSED, MALFORMED, INSTANCES, STEPS, STREAMS];
+    if (this.isPostgres) {
+      await this.knex.raw(`truncate table ${tables.join(', ')}`);
+      return;
+    }
     await this.knex.transaction(async tx => {
-      for (const table of [STEPS, INSTANCES, PROCESSED, MALFORMED, STREAMS])
-        await tx(table).delete();
+      for (const table of tables) await tx(table).delete();
     });
   }
 
@@ -512,8 +605,17 @@ export class DatabaseSagaStore implements SagaProjectionStore {
     identity: StreamIdentity,
   ): Promise<'same' | 'new' | 'recreated'> {
     return this.knex.transaction(async tx => {
+      // The consumers of one stream check it at once: the first records it, the others
+      // wait for it and find it.
+      const inserted = await tx(STREAMS)
+        .insert(identity)
+        .onConflict('stream')
+        .ignore()
+        .returning('stream');
+      if (inserted.length) return 'new';
       const known: { created: string } | undefined = await tx(STREAMS)
         .where({ stream: identity.stream })
+        .forUpdate()
         .first();
       if (known?.created === identity.created) return 'same';
       if (known) {
@@ -525,8 +627,7 @@ export class DatabaseSagaStore implements SagaProjectionStore {
           .update({ created: identity.created });
         return 'recreated';
       }
-      await tx(STREAMS).insert(identity);
-      return 'new';
+      return 'same';
     });
   }
 
