@@ -322,4 +322,45 @@ describe('JetStreamSagaProjector against a real nats-server', () => {
       seq: 1,
     });
   });
+
+  it('applies the batches that come while a transaction is open together, each with its own outcomes', async () => {
+    await running.stop();
+    // Every transaction takes 300 ms: the other consumers' batches come meanwhile.
+    const transactions: Array<Set<string>> = [];
+    const slow: SagaProjectionStore = {
+      apply: async deliveries => {
+        transactions.push(new Set(deliveries.map(d => d.subject)));
+        await new Promise(resolve => setTimeout(resolve, 300));
+        return store.apply(deliveries);
+      },
+      clear: () => store.clear(),
+      checkStream: identity => store.checkStream(identity),
+      pruneProcessed: options => store.pruneProcessed(options),
+    };
+    running = startProjector(slow);
+    const before = await count('saga_steps');
+    logger.warn.mockClear();
+    await fixtures.publish('content.play_package.built.v1', '{"publishId":');
+    await publishSagas('g', 8);
+    await projected();
+
+    expect(transactions.some(subjects => subjects.size > 1)).toBe(true);
+    // the malformed event's outcome went back to its own batch
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining(
+        '1 malformed event(s) on content.play_package.built.v1',
+      ),
+    );
+    expect(await count('saga_steps')).toBe(before + 2 * (3 + 1 + 3 + 2));
+    expect(await store.get('g-0', clock())).toMatchObject({
+      state: 'completed',
+    });
+    expect(await store.get('g-2', clock())).toMatchObject({
+      state: 'compensated',
+    });
+    expect(await store.get('g-3', clock())).toMatchObject({
+      state: 'running',
+      currentStep: 'built',
+    });
+  });
 });

@@ -14,7 +14,7 @@ import {
   sleepUnless,
 } from '../JetStreamConnection';
 import { SagaSettings } from '../types';
-import { SagaProjectionStore } from './types';
+import { SagaApplyOutcome, SagaDelivery, SagaProjectionStore } from './types';
 
 const BATCH = 200;
 const FETCH_EXPIRES_MS = 1000;
@@ -35,13 +35,21 @@ interface Binding {
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
+/** A consumer's batch waiting for the next transaction. */
+interface Queued {
+  deliveries: SagaDelivery[];
+  resolve(outcomes: SagaApplyOutcome[]): void;
+  reject(error: unknown): void;
+}
+
 /**
  * Projects the publish saga from JetStream into the database: one durable pull consumer
  * per saga subject (`<consumerName>-<step>`, filtered to the subject, on whichever stream
- * holds it), each pulled in its own loop. A batch is applied in one transaction and acked
- * only after the commit; a batch that fails is nakked and comes again, and the store
- * skips what it had already projected, so nothing is lost or counted twice across NATS
- * or backend restarts. Malformed events are stored by the store and acked.
+ * holds it), each pulled in its own loop. A batch is applied in one transaction (with the
+ * batches of the other consumers that came meanwhile) and acked only after the commit; a
+ * batch that fails is nakked and comes again, and the store skips what it had already
+ * projected, so nothing is lost or counted twice across NATS or backend restarts.
+ * Malformed events are stored by the store and acked.
  */
 export class JetStreamSagaProjector {
   private readonly bindings: Binding[];
@@ -52,6 +60,8 @@ export class JetStreamSagaProjector {
   private lastEventAt?: number;
   private lastError?: { message: string; at: string };
   private rebuildStatus?: SagaRebuildStatus;
+  private readonly queued: Queued[] = [];
+  private applying = false;
 
   private constructor(
     private readonly connection: JetStreamConnection,
@@ -245,18 +255,42 @@ export class JetStreamSagaProjector {
     }
   }
 
-  /** Pulls and projects the binding's consumer until stopped, backing off on errors. */
+  /**
+   * Pulls and projects the binding's consumer until stopped, backing off on errors. The
+   * next batch is pulled while the last one is on its way through a transaction; it goes
+   * into the transaction after, with the other consumers' next batches.
+   */
   private async run(binding: Binding): Promise<void> {
     let delay = 250;
+    // The last batch on its way; resolves with the error that failed it, if one did.
+    let pending: Promise<unknown> | undefined;
+    const settle = async (): Promise<unknown> => {
+      const last = pending;
+      pending = undefined;
+      return last;
+    };
     while (!this.stopping) {
-      if (this.paused) {
-        await sleep(50);
-        continue;
-      }
       let failure: { error: unknown } | undefined;
       this.inFlight++;
       try {
-        await this.step(binding);
+        if (this.paused) {
+          const error = await settle();
+          if (error) throw error;
+        } else {
+          const deliveries = await this.pull(binding);
+          const error = await settle();
+          if (error) {
+            for (const delivery of deliveries) delivery.nak(NAK_DELAY_MS);
+            throw error;
+          }
+          if (deliveries.length)
+            pending = this.project(deliveries).then(
+              () => undefined,
+              thrown => thrown ?? new Error('the transaction failed'),
+            );
+          if (this.now() - binding.prunedAt > PRUNE_EVERY_MS)
+            await this.prune(binding);
+        }
       } catch (error) {
         failure = { error };
       } finally {
@@ -264,27 +298,26 @@ export class JetStreamSagaProjector {
       }
       if (!failure) {
         delay = 250;
+        if (this.paused) await sleep(50);
         continue;
       }
       this.failed(binding, failure.error);
       await sleepUnless(delay, () => this.stopping);
       delay = Math.min(delay * 2, MAX_BACKOFF_MS);
     }
+    const error = await settle();
+    if (error) this.failed(binding, error);
   }
 
-  /** One round: set the consumer up if needed, pull a batch, project it. */
-  private async step(binding: Binding): Promise<void> {
+  /** Sets the consumer up if needed and pulls a batch. */
+  private async pull(binding: Binding): Promise<JetStreamDelivery[]> {
     if (!binding.ready) await this.setUp(binding);
-    const stream = binding.stream!;
-    const deliveries = await this.connection.fetch({
-      stream,
+    return this.connection.fetch({
+      stream: binding.stream!,
       consumer: binding.consumer,
       max: BATCH,
       expiresMs: FETCH_EXPIRES_MS,
     });
-    if (deliveries.length) await this.project(deliveries);
-    if (this.now() - binding.prunedAt > PRUNE_EVERY_MS)
-      await this.prune(binding);
   }
 
   /** Finds the subject's stream, notices a recreated stream, ensures the consumer. */
@@ -315,10 +348,20 @@ export class JetStreamSagaProjector {
 
   /** Applies a batch; acks after the commit, or nakks it all when the store failed. */
   private async project(deliveries: JetStreamDelivery[]): Promise<void> {
+    // In flight until acked or nakked: a rebuild waits for it before it clears.
+    this.inFlight++;
+    try {
+      await this.applyAndAck(deliveries);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async applyAndAck(deliveries: JetStreamDelivery[]): Promise<void> {
     const receivedAt = this.now();
     let outcomes;
     try {
-      outcomes = await this.store.apply(
+      outcomes = await this.applyTogether(
         deliveries.map(d => ({
           stream: d.stream,
           seq: d.seq,
@@ -338,6 +381,47 @@ export class JetStreamSagaProjector {
       this.logger.warn(
         `publish-saga projection: ${malformed} malformed event(s) on ${deliveries[0].subject} stored and acked (GET /sagas/malformed)`,
       );
+  }
+
+  /**
+   * Applies a consumer's batch in a transaction of the store, together with the batches
+   * of the other consumers that came while the last one was open (a group commit), in the
+   * order they came. The consumers replay the streams side by side, where a saga's steps
+   * are about as far into each: one transaction then folds each saga once for several of
+   * its steps. Resolves with the batch's own outcomes once committed; when the
+   * transaction fails, every batch in it fails.
+   */
+  private applyTogether(
+    deliveries: SagaDelivery[],
+  ): Promise<SagaApplyOutcome[]> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ deliveries, resolve, reject });
+      if (!this.applying) void this.applyQueued();
+    });
+  }
+
+  private async applyQueued(): Promise<void> {
+    this.applying = true;
+    for (;;) {
+      // A turn of the event loop first: the consumers whose batches the last transaction
+      // settled queue their next ones.
+      await new Promise(resolve => setImmediate(resolve));
+      if (this.queued.length === 0) break;
+      const group = this.queued.splice(0);
+      try {
+        const outcomes = await this.store.apply(
+          group.flatMap(batch => batch.deliveries),
+        );
+        let at = 0;
+        for (const batch of group) {
+          batch.resolve(outcomes.slice(at, at + batch.deliveries.length));
+          at += batch.deliveries.length;
+        }
+      } catch (error) {
+        for (const batch of group) batch.reject(error);
+      }
+    }
+    this.applying = false;
   }
 
   private async prune(binding: Binding): Promise<void> {
