@@ -138,6 +138,12 @@ async function main() {
     await drains?.stop();
     await fleet.stop();
     fs.rmSync(path.join(dir, 'ready'), { force: true });
+    // The portal's databases (SQLite files, one per plugin) belong to this fleet: fresh at
+    // every start, kept across restarts of the backend while the fleet runs, so operations
+    // in progress and their history survive them as they would on PostgreSQL.
+    const databaseDir = path.join(dir, 'db');
+    fs.rmSync(databaseDir, { recursive: true, force: true });
+    fs.mkdirSync(databaseDir, { recursive: true });
     process.exit(0);
   };
   process.on('SIGINT', stop);
