@@ -17,7 +17,7 @@ export default defineConfig({
     ['json', { outputFile: 'node_modules/.cache/e2e-results.json' }],
   ],
   webServer: {
-    // The sandbox fleet, then backend on :7007 (SQLite files in .sandbox/db, the repository's
+    // The sandbox fleet, then backend on :7007 (SQLite in memory, the repository's
     // catalog, the fleet's clusters) and app on :3000.
     command: 'bash scripts/start.sh',
     url: 'http://localhost:3000',

@@ -10,8 +10,7 @@ import { loadServices } from './services';
 
 /**
  * Starts the simulated fleet for `make start` and writes the app-config that points the
- * backend at it and at SQLite files in `.sandbox/db` (`.sandbox/app-config.sandbox.yaml`),
- * then runs until stopped.
+ * backend at it (`.sandbox/app-config.sandbox.yaml`), then runs until stopped.
  *
  * Environment: SANDBOX_DIR (default .sandbox), SANDBOX_ACCELERATION (simulated seconds
  * per second, default 30), SANDBOX_SEED (default 42), SANDBOX_NATS_URL (the local
@@ -30,12 +29,6 @@ async function main() {
   }
   fs.mkdirSync(dir, { recursive: true });
   fs.rmSync(path.join(dir, 'ready'), { force: true });
-  // The portal's databases (SQLite files, one per plugin) belong to this fleet: fresh at
-  // every start, kept across restarts of the backend while the fleet runs, so operations
-  // in progress and their history survive them as they would on PostgreSQL.
-  const databaseDir = path.join(dir, 'db');
-  fs.rmSync(databaseDir, { recursive: true, force: true });
-  fs.mkdirSync(databaseDir, { recursive: true });
   const fleet = await Fleet.start({ acceleration, seed });
   fleet.run();
   const natsUrl = process.env.SANDBOX_NATS_URL;
@@ -76,12 +69,6 @@ async function main() {
     console.log(`${traffic.describe()} (${natsUrl})`);
   }
   const config = {
-    backend: {
-      database: {
-        client: 'better-sqlite3',
-        connection: { directory: databaseDir },
-      },
-    },
     kubernetes: fleet.kubernetesConfig(),
     ...(natsUrl
       ? {
@@ -138,12 +125,6 @@ async function main() {
     await drains?.stop();
     await fleet.stop();
     fs.rmSync(path.join(dir, 'ready'), { force: true });
-    // The portal's databases (SQLite files, one per plugin) belong to this fleet: fresh at
-    // every start, kept across restarts of the backend while the fleet runs, so operations
-    // in progress and their history survive them as they would on PostgreSQL.
-    const databaseDir = path.join(dir, 'db');
-    fs.rmSync(databaseDir, { recursive: true, force: true });
-    fs.mkdirSync(databaseDir, { recursive: true });
     process.exit(0);
   };
   process.on('SIGINT', stop);
