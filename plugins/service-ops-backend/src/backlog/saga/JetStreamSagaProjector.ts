@@ -17,6 +17,19 @@ import { SagaSettings } from '../types';
 import { SagaApplyOutcome, SagaDelivery, SagaProjectionStore } from './types';
 
 const BATCH = 200;
+/**
+ * Batches a consumer has on their way through transactions while it pulls the next; with
+ * that one, (AHEAD + 1) x BATCH stays under the consumers' max_ack_pending (1000).
+ */
+const AHEAD = 2;
+/** Transactions of the store at once. */
+const TRANSACTIONS = 2;
+/** How the projector batches, for the benchmark's report. */
+export const SAGA_PROJECTOR_BATCHING = {
+  batch: BATCH,
+  ahead: AHEAD,
+  transactions: TRANSACTIONS,
+} as const;
 const FETCH_EXPIRES_MS = 1000;
 const MAX_BACKOFF_MS = 15_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -61,7 +74,8 @@ export class JetStreamSagaProjector {
   private lastError?: { message: string; at: string };
   private rebuildStatus?: SagaRebuildStatus;
   private readonly queued: Queued[] = [];
-  private applying = false;
+  private openTransactions = 0;
+  private startScheduled = false;
 
   private constructor(
     private readonly connection: JetStreamConnection,
@@ -257,36 +271,43 @@ export class JetStreamSagaProjector {
 
   /**
    * Pulls and projects the binding's consumer until stopped, backing off on errors. The
-   * next batch is pulled while the last one is on its way through a transaction; it goes
-   * into the transaction after, with the other consumers' next batches.
+   * next batch is pulled while the last ones (up to `AHEAD`) are on their way through
+   * transactions; it goes into one with the other consumers' next batches.
    */
   private async run(binding: Binding): Promise<void> {
     let delay = 250;
-    // The last batch on its way; resolves with the error that failed it, if one did.
-    let pending: Promise<unknown> | undefined;
-    const settle = async (): Promise<unknown> => {
-      const last = pending;
-      pending = undefined;
-      return last;
+    // The batches on their way, oldest first; each resolves with the error that failed
+    // it, if one did.
+    const pending: Promise<unknown>[] = [];
+    /** Waits until at most `keep` are on their way; the first error among the others. */
+    const settle = async (keep: number): Promise<unknown> => {
+      let first: unknown;
+      while (pending.length > keep) {
+        const error = await pending.shift();
+        first = first ?? error;
+      }
+      return first;
     };
     while (!this.stopping) {
       let failure: { error: unknown } | undefined;
       this.inFlight++;
       try {
         if (this.paused) {
-          const error = await settle();
+          const error = await settle(0);
           if (error) throw error;
         } else {
           const deliveries = await this.pull(binding);
-          const error = await settle();
+          const error = await settle(AHEAD - 1);
           if (error) {
             for (const delivery of deliveries) delivery.nak(NAK_DELAY_MS);
             throw error;
           }
           if (deliveries.length)
-            pending = this.project(deliveries).then(
-              () => undefined,
-              thrown => thrown ?? new Error('the transaction failed'),
+            pending.push(
+              this.project(deliveries).then(
+                () => undefined,
+                thrown => thrown ?? new Error('the transaction failed'),
+              ),
             );
           if (this.now() - binding.prunedAt > PRUNE_EVERY_MS)
             await this.prune(binding);
@@ -305,7 +326,7 @@ export class JetStreamSagaProjector {
       await sleepUnless(delay, () => this.stopping);
       delay = Math.min(delay * 2, MAX_BACKOFF_MS);
     }
-    const error = await settle();
+    const error = await settle(0);
     if (error) this.failed(binding, error);
   }
 
@@ -385,43 +406,56 @@ export class JetStreamSagaProjector {
 
   /**
    * Applies a consumer's batch in a transaction of the store, together with the batches
-   * of the other consumers that came while the last one was open (a group commit), in the
-   * order they came. The consumers replay the streams side by side, where a saga's steps
-   * are about as far into each: one transaction then folds each saga once for several of
-   * its steps. Resolves with the batch's own outcomes once committed; when the
-   * transaction fails, every batch in it fails.
+   * of the other consumers that came meanwhile (a group commit), in the order they came;
+   * up to `TRANSACTIONS` at once (the store locks the sagas in one order). The consumers
+   * replay the streams side by side, where a saga's steps are about as far into each:
+   * one transaction then folds each saga once for several of its steps. Resolves with
+   * the batch's own outcomes once committed; when the transaction fails, every batch in
+   * it fails.
    */
   private applyTogether(
     deliveries: SagaDelivery[],
   ): Promise<SagaApplyOutcome[]> {
     return new Promise((resolve, reject) => {
       this.queued.push({ deliveries, resolve, reject });
-      if (!this.applying) void this.applyQueued();
+      this.startTransactions();
     });
   }
 
-  private async applyQueued(): Promise<void> {
-    this.applying = true;
-    for (;;) {
-      // A turn of the event loop first: the consumers whose batches the last transaction
-      // settled queue their next ones.
-      await new Promise(resolve => setImmediate(resolve));
-      if (this.queued.length === 0) break;
-      const group = this.queued.splice(0);
-      try {
-        const outcomes = await this.store.apply(
-          group.flatMap(batch => batch.deliveries),
-        );
-        let at = 0;
-        for (const batch of group) {
-          batch.resolve(outcomes.slice(at, at + batch.deliveries.length));
-          at += batch.deliveries.length;
-        }
-      } catch (error) {
-        for (const batch of group) batch.reject(error);
+  /**
+   * Starts a transaction with every batch queued, while fewer than `TRANSACTIONS` are
+   * open. A turn of the event loop first: the consumers whose batches a transaction
+   * settled queue their next ones.
+   */
+  private startTransactions(): void {
+    if (this.startScheduled) return;
+    this.startScheduled = true;
+    setImmediate(() => {
+      this.startScheduled = false;
+      while (this.openTransactions < TRANSACTIONS && this.queued.length) {
+        const group = this.queued.splice(0);
+        this.openTransactions++;
+        void this.applyGroup(group).finally(() => {
+          this.openTransactions--;
+          this.startTransactions();
+        });
       }
+    });
+  }
+
+  private async applyGroup(group: Queued[]): Promise<void> {
+    try {
+      const outcomes = await this.store.apply(
+        group.flatMap(batch => batch.deliveries),
+      );
+      let at = 0;
+      for (const batch of group) {
+        batch.resolve(outcomes.slice(at, at + batch.deliveries.length));
+        at += batch.deliveries.length;
+      }
+    } catch (error) {
+      for (const batch of group) batch.reject(error);
     }
-    this.applying = false;
   }
 
   private async prune(binding: Binding): Promise<void> {
