@@ -290,6 +290,39 @@ class CpuWindow {
   }
 }
 
+/** The machine's 1-minute load average during a part of the run. */
+interface PartLoad {
+  part: string;
+  mean: number;
+  max: number;
+}
+
+/** Samples the 1-minute load average every 5 s, by part of the run. */
+class LoadSampler {
+  private readonly parts: Array<{ part: string; samples: number[] }> = [];
+  private readonly timer = setInterval(() => this.sample(), 5000);
+
+  part(name: string): void {
+    this.parts.push({ part: name, samples: [] });
+    this.sample();
+  }
+
+  stop(): PartLoad[] {
+    clearInterval(this.timer);
+    return this.parts
+      .filter(p => p.samples.length)
+      .map(({ part, samples }) => ({
+        part,
+        mean: samples.reduce((a, b) => a + b, 0) / samples.length,
+        max: Math.max(...samples),
+      }));
+  }
+
+  private sample(): void {
+    this.parts.at(-1)?.samples.push(os.loadavg()[0]);
+  }
+}
+
 // ---------------------------------------------------------------- databases
 
 interface Postgres {
@@ -876,6 +909,7 @@ async function rebuild(options: {
   databases: Databases;
   events: number;
   meters: { nats?: CpuMeter; postgres?: CpuMeter };
+  beforeRebuild: () => void;
 }): Promise<RebuildReport> {
   const { database, knex } = await options.databases.open('pg', 'rebuild');
   const statements = new StatementTimes(knex);
@@ -912,6 +946,7 @@ async function rebuild(options: {
   const clock = { now: Date.now(), deadlines: DEFAULT_SAGA_DEADLINES };
   const before = await projectionContent(knex, store.inner, clock);
 
+  options.beforeRebuild();
   store.reset();
   statements.reset();
   for (const times of projection.loops.values())
@@ -1223,9 +1258,8 @@ async function main() {
     };
     const baseMs = Date.now() - Math.ceil(bench.rebuildEvents / 3) * 1000;
     // The machine's 1-minute load average as each part starts and after the last.
-    const loads: Array<{ part: string; load: number }> = [];
-    const load = (part: string) => loads.push({ part, load: os.loadavg()[0] });
-    load('throughput');
+    const loads = new LoadSampler();
+    loads.part('the throughput runs');
 
     // (a) throughput: the same events into fresh databases, SQLite and PostgreSQL in turn
     await publishSagaEvents(fixtures, 0, bench.events, baseMs);
@@ -1245,7 +1279,7 @@ async function main() {
         );
 
     // (b) the rebuild of every saga event in the streams, on PostgreSQL
-    load('rebuild (publishing, first projection, rebuild)');
+    loads.part('publishing the rest and the first projection');
     await publishSagaEvents(
       fixtures,
       bench.events,
@@ -1257,10 +1291,11 @@ async function main() {
       databases,
       events: bench.rebuildEvents,
       meters,
+      beforeRebuild: () => loads.part('the rebuild'),
     });
 
     // (c) sampling: the projectors are stopped; only the sampler talks to NATS
-    load('sampling');
+    loads.part('the sampling');
     const streams = await setUpSampledConsumers(fixtures);
     const samplingReports: SamplingReport[] = [];
     for (const kind of ['pg', 'sqlite'] as const)
@@ -1276,9 +1311,8 @@ async function main() {
         }),
       );
 
-    load('the end');
     const section = renderSection({
-      loads,
+      loads: loads.stop(),
       date,
       postgres,
       natsVersion,
@@ -1308,7 +1342,7 @@ async function main() {
 // ---------------------------------------------------------------- the section
 
 interface Report {
-  loads: Array<{ part: string; load: number }>;
+  loads: PartLoad[];
   date: string;
   postgres: Postgres;
   natsVersion: string;
@@ -1361,8 +1395,17 @@ function renderSection(r: Report): string {
       r.natsVersion
     }, PostgreSQL ${
       r.postgres.version
-    }, by \`${command}\` (\`plugins/service-ops-backend/src/benchmark/backlogMain.ts\`). Every figure below comes from that one run. The machine was shared with other work: its 1-minute load average was ${r.loads
-      .map(({ part, load }) => `${round(load, 2)} at ${part}`)
+    }, by \`${command}\` (\`plugins/service-ops-backend/src/benchmark/backlogMain.ts\`). Every figure below comes from that one run. The machine was shared with other work; its 1-minute load average, sampled every 5 s (this run's own processes add about their CPU share, e.g. ${round(
+      cpuTotal(b.cpu) / (b.seconds * 1000),
+      2,
+    )} during the rebuild): ${r.loads
+      .map(
+        ({ part, mean, max }) =>
+          `${round(mean, 2)} on average and ${round(
+            max,
+            2,
+          )} at most during ${part}`,
+      )
       .join(', ')} (${cores} cores).`,
     '',
     `Setup: a real \`nats-server -js\` with a temporary file store on free ports (\`startNatsServer\` of the tests), with the event streams as the sandbox keeps them (${Object.entries(
@@ -1559,9 +1602,13 @@ function renderSection(r: Report): string {
     '| --- | --- | --- | --- |',
     ...b.statements.map(
       st =>
-        `| ${st.kind}: sent until answered | ${int(st.n)} | ${sec(
-          st.ms,
-        )} | ${ms(st.ms / Math.max(1, f.transactions))} |`,
+        `| ${st.kind}: sent until answered${
+          st.kind.startsWith('insert and lock')
+            ? ' (including waiting for the locks of the other transaction)'
+            : ''
+        } | ${int(st.n)} | ${sec(st.ms)} | ${ms(
+          st.ms / Math.max(1, f.transactions),
+        )} |`,
     ),
     `| the rest: this process's code between the statements (decoding, folding, the rows' JSON) or the other transaction's, BEGIN and COMMIT | | ${sec(
       inCode,
