@@ -1376,6 +1376,7 @@ function renderSection(r: Report): string {
   const lite = samplingOf('sqlite');
   const roundsPerDay = 86_400 / bench.intervalSeconds;
   const ms = (value: number) => `${round(value)} ms`;
+  const rebuildLoad = r.loads.find(l => l.part === 'the rebuild');
   const cpuTotal = (cpu: CpuSplit) =>
     cpu.node + (cpu.nats ?? 0) + (cpu.postgres ?? 0);
   const perEvent = (cpuMs: number | undefined) =>
@@ -1670,7 +1671,20 @@ function renderSection(r: Report): string {
           )} in all. The three processes used ${round(
             (100 * cpuTotal(b.cpu)) / (b.seconds * 1000 * cores),
             0,
-          )}% of the ${cores} cores' time.`
+          )}% of the ${cores} cores' time${
+            rebuildLoad
+              ? `; the load average during the rebuild, ${round(
+                  rebuildLoad.mean,
+                  2,
+                )} on average, says the other work on the machine wanted about ${round(
+                  Math.max(
+                    0,
+                    rebuildLoad.mean - cpuTotal(b.cpu) / (b.seconds * 1000),
+                  ),
+                  2,
+                )} cores meanwhile`
+              : ''
+          }.`
         : 'The rebuild did not give the same projection, so its time is not a valid figure.',
       '',
     );
