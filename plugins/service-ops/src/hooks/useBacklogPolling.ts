@@ -1,5 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
-import useInterval from 'react-use/esm/useInterval';
+import { useRefetched } from './useRefetched';
 
 /** How often the backlog and saga views ask the backend again: the data is polled. */
 export const BACKLOG_POLL_MS = 10_000;
@@ -22,43 +21,11 @@ export function useBacklogPolling<T>(
   load: () => Promise<T>,
   key: string | undefined,
 ): PolledState<T> {
-  const [state, setState] = useState<{
-    key?: string;
-    value?: T;
-    error?: Error;
-  }>({});
-  const [tick, setTick] = useState(0);
-  useInterval(
-    () => setTick(t => t + 1),
-    key === undefined ? null : BACKLOG_POLL_MS,
+  const { value, error, loading } = useRefetched(
+    load,
+    key,
+    0,
+    () => BACKLOG_POLL_MS,
   );
-  const loadRef = useRef(load);
-  loadRef.current = load;
-
-  useEffect(() => {
-    if (key === undefined) return undefined;
-    let cancelled = false;
-    loadRef.current().then(
-      value => {
-        if (!cancelled) setState({ key, value });
-      },
-      (error: Error) => {
-        if (!cancelled) {
-          setState(prev => ({
-            key,
-            value: prev.key === key ? prev.value : undefined,
-            error,
-          }));
-        }
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [key, tick]);
-
-  if (key === undefined || state.key !== key) {
-    return { loading: key !== undefined };
-  }
-  return { value: state.value, error: state.error, loading: false };
+  return { value, error, loading };
 }

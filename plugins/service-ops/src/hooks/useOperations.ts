@@ -1,5 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import useInterval from 'react-use/esm/useInterval';
+import { useEffect, useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useSignal } from '@backstage/plugin-signals-react';
 import {
@@ -11,6 +10,7 @@ import {
 import { serviceOpsApiRef } from '../api';
 import { MIN_REFETCH_INTERVAL_MS } from './useEntitySnapshot';
 import { useThrottledTick } from './useThrottledTick';
+import { RefetchedState, useRefetched } from './useRefetched';
 
 /**
  * How often an operation that is not final is fetched again besides its signals: a
@@ -23,68 +23,6 @@ export const HISTORY_POLL_WITHOUT_SIGNALS_MS = 30_000;
 
 /** How many operations the history shows. */
 export const HISTORY_LIMIT = 20;
-
-export interface RefetchedState<T> {
-  /** The last answer for the current key; kept while a refetch runs or fails. */
-  value?: T;
-  /** The last fetch's error; cleared by the next answer. */
-  error?: Error;
-  /** True until the first answer or error for the current key. */
-  loading: boolean;
-  /** Fetches again now (after the page itself changed something). */
-  refresh: () => void;
-}
-
-/**
- * Calls `load` when `key` or `tick` changes, on `refresh()`, and every
- * `pollMs(last value)` milliseconds while that is not null. A failed fetch keeps the last value beside the error; a new key drops
- * it; an undefined key loads nothing.
- */
-function useRefetched<T>(
-  load: () => Promise<T>,
-  key: string | undefined,
-  tick: number,
-  pollMs: (value: T | undefined) => number | null,
-): RefetchedState<T> {
-  const [state, setState] = useState<{
-    key?: string;
-    value?: T;
-    error?: Error;
-  }>({});
-  const [ownTick, setOwnTick] = useState(0);
-  const refresh = useCallback(() => setOwnTick(n => n + 1), []);
-  const current = state.key === key ? state.value : undefined;
-  useInterval(refresh, key === undefined ? null : pollMs(current));
-  const loadRef = useRef(load);
-  loadRef.current = load;
-
-  useEffect(() => {
-    if (key === undefined) return undefined;
-    let cancelled = false;
-    loadRef.current().then(
-      value => {
-        if (!cancelled) setState({ key, value });
-      },
-      (error: Error) => {
-        if (!cancelled) {
-          setState(prev => ({
-            key,
-            value: prev.key === key ? prev.value : undefined,
-            error,
-          }));
-        }
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [key, tick, ownTick]);
-
-  if (key === undefined || state.key !== key) {
-    return { loading: key !== undefined, refresh };
-  }
-  return { value: state.value, error: state.error, loading: false, refresh };
-}
 
 /**
  * The entity's operations, newest first: fetched again whenever the backend signals on
