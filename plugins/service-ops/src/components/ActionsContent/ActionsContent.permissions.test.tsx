@@ -27,8 +27,6 @@ import { ActionsContent } from './ActionsContent';
 // In a file of its own: usePermission caches decisions (SWR) for the whole module, so
 // a denial next to tests that were allowed the same permission would read their answer.
 
-jest.setTimeout(30_000);
-
 describe('ActionsContent without the drain permission', () => {
   it('explains why, and offers neither Drain nor Cancel', async () => {
     const waiting = buildWaitingOperation({

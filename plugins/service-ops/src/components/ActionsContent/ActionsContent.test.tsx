@@ -114,9 +114,6 @@ async function openDialog() {
 
 const REASON = 'Roll the collab pods onto the patched node image';
 
-// Each test renders the tab and types into a dialog: seconds on a busy 2-core machine.
-jest.setTimeout(30_000);
-
 describe('ActionsContent', () => {
   it('previews a drain of the chosen region, pods and notice', async () => {
     const api = fakeBackend();

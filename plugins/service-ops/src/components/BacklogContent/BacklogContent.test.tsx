@@ -82,9 +82,6 @@ function chipClass(label: HTMLElement): string | undefined {
   return label.closest('[class*="MuiChip-root"]')?.className;
 }
 
-// Each test renders the whole tab with its charts: seconds on a busy 2-core machine.
-jest.setTimeout(30_000);
-
 describe('BacklogContent', () => {
   it('shows a tile per consumer coloured by its level, and the consumer table', async () => {
     const api = fakeBackend();

@@ -64,9 +64,6 @@ async function renderDialog(
   };
 }
 
-// Typing into a dialog takes seconds on a busy 2-core machine.
-jest.setTimeout(30_000);
-
 describe('ConfirmDrainDialog', () => {
   it('says what the drain will do', async () => {
     const { dialog } = await renderDialog(jest.fn());
