@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { DatabaseService } from '@backstage/backend-plugin-api';
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, NotAllowedError } from '@backstage/errors';
 import {
   FINAL_OPERATION_STATES,
   isFinalOperationState,
+  OperationApprovalEntry,
   OperationKind,
   OperationState,
 } from '@internal/backstage-plugin-service-ops-common';
@@ -35,6 +36,8 @@ interface OperationRow {
   reason: string;
   incident_url: string | null;
   approvals: string;
+  approvals_required: number | null;
+  approval_expires_at: Numeric | null;
   idempotency_key: string | null;
   request_hash: string;
   active_key: string | null;
@@ -76,6 +79,15 @@ function toOperation(row: OperationRow): StoredOperation {
     actor: row.actor,
     reason: row.reason,
     ...optional('incidentUrl', row.incident_url),
+    ...(row.approvals_required !== null
+      ? {
+          approval: {
+            required: Number(row.approvals_required),
+            expiresAt: iso(row.approval_expires_at)!,
+            approvals: JSON.parse(row.approvals),
+          },
+        }
+      : {}),
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
     ...optional('startedAt', iso(row.started_at)),
@@ -83,7 +95,9 @@ function toOperation(row: OperationRow): StoredOperation {
     ...optional('error', row.error),
     ...optional('cancelRequestedBy', row.cancel_requested_by),
     ...optional('cancelRequestedAt', iso(row.cancel_requested_at)),
-    ...(row.run_after !== null && !isFinalOperationState(row.state)
+    ...(row.run_after !== null &&
+    !isFinalOperationState(row.state) &&
+    row.state !== 'awaiting-approval'
       ? { waitingUntil: iso(row.run_after) }
       : {}),
   };
@@ -122,13 +136,17 @@ export class DatabaseOperationStore implements OperationStore {
         entity_ref: operation.entityRef,
         cluster: operation.cluster,
         parameters: JSON.stringify(operation.parameters),
-        state: 'pending',
+        state: operation.approval ? 'awaiting-approval' : 'pending',
         steps: JSON.stringify(operation.steps),
         progress: JSON.stringify(operation.progress),
         actor: operation.actor,
         reason: operation.reason,
         incident_url: operation.incidentUrl ?? null,
         approvals: '[]',
+        approvals_required: operation.approval?.required ?? null,
+        approval_expires_at: operation.approval?.expiresAt ?? null,
+        // Awaiting approval, it is claimed only when its window ends (to fail it).
+        run_after: operation.approval?.expiresAt ?? null,
         idempotency_key: operation.idempotencyKey ?? null,
         request_hash: operation.requestHash,
         active_key: activeKey(operation),
@@ -292,11 +310,104 @@ export class DatabaseOperationStore implements OperationStore {
       .update({ lease_owner: null, lease_expires_at: null });
   }
 
+  async approve(options: {
+    id: string;
+    by: string;
+    comment?: string;
+    now: number;
+  }): Promise<StoredOperation | undefined> {
+    const { id, by, now } = options;
+    // Compare-and-set on the approvals as read: two approvers at once both count.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const row: OperationRow | undefined = await this.knex(TABLE)
+        .where({ id })
+        .first();
+      if (!row) return undefined;
+      if (row.state !== 'awaiting-approval' || row.approvals_required === null)
+        throw new ConflictError(
+          `operation ${id} is ${row.state}; only an operation awaiting approval can be approved`,
+        );
+      if (row.actor === by)
+        throw new NotAllowedError(
+          `${by} asked for operation ${id} and cannot approve it; another person must`,
+        );
+      const expiresAt = Number(row.approval_expires_at);
+      if (expiresAt <= now)
+        throw new ConflictError(
+          `the approval window of operation ${id} ended at ${iso(
+            expiresAt,
+          )}; ask for the operation again`,
+        );
+      const approvals: OperationApprovalEntry[] = JSON.parse(row.approvals);
+      if (approvals.some(a => a.by === by))
+        throw new ConflictError(`${by} approved operation ${id} already`);
+      const next = [
+        ...approvals,
+        {
+          by,
+          at: new Date(now).toISOString(),
+          ...(options.comment ? { comment: options.comment } : {}),
+        },
+      ];
+      const approved = next.length >= Number(row.approvals_required);
+      const written = await this.knex(TABLE)
+        .where({ id, state: 'awaiting-approval', approvals: row.approvals })
+        .update({
+          approvals: JSON.stringify(next),
+          updated_at: now,
+          ...(approved ? { state: 'pending', run_after: null } : {}),
+        });
+      if (written === 1) return this.get(id);
+    }
+    throw new ConflictError(
+      `operation ${id} changed while it was being approved; try again`,
+    );
+  }
+
+  async expireApproval(claim: ClaimedOperation, now: number): Promise<boolean> {
+    const { operation } = claim;
+    const approval = operation.approval;
+    const written = await this.knex(TABLE)
+      .where({
+        id: operation.id,
+        state: 'awaiting-approval',
+        lease_owner: claim.owner,
+      })
+      .andWhere('approval_expires_at', '<=', now)
+      .update({
+        state: 'failed',
+        error: `not approved by ${approval?.expiresAt}: it needed ${
+          approval?.required
+        } approval(s) and got ${approval?.approvals.length ?? 0}`,
+        updated_at: now,
+        finished_at: now,
+        lease_owner: null,
+        lease_expires_at: null,
+        active_key: null,
+        run_after: null,
+      });
+    return written === 1;
+  }
+
   async requestCancel(options: {
     id: string;
     by: string;
     now: number;
   }): Promise<StoredOperation | undefined> {
+    // Nothing was done while it awaited approval: it ends at once.
+    await this.knex(TABLE)
+      .where({ id: options.id, state: 'awaiting-approval' })
+      .update({
+        state: 'cancelled',
+        cancel_requested_by: options.by,
+        cancel_requested_at: options.now,
+        run_after: null,
+        updated_at: options.now,
+        finished_at: options.now,
+        lease_owner: null,
+        lease_expires_at: null,
+        active_key: null,
+      });
     await this.knex(TABLE)
       .where({ id: options.id })
       .whereNotIn('state', FINAL_OPERATION_STATES)

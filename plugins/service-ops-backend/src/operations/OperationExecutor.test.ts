@@ -4,7 +4,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { DatabaseService } from '@backstage/backend-plugin-api';
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, NotAllowedError } from '@backstage/errors';
 import { DatabaseOperationStore } from './DatabaseOperationStore';
 import {
   Advance,
@@ -280,5 +280,133 @@ describe.each(databases.eachSupportedId())('operations on %s', id => {
     expect(
       await store.claim({ owner: 'y', now: 1003, leaseMs: 1000 }),
     ).toBeDefined();
+  });
+
+  it('runs nothing before the approvals it needs; the requester and a repeat approver do not count', async () => {
+    const store = await storeOn(id);
+    const effects: string[] = [];
+    const { operation } = await store.create(
+      newOperation('a', { approval: { required: 2, expiresAt: 60_000 } }),
+      1000,
+    );
+    expect(operation).toMatchObject({
+      state: 'awaiting-approval',
+      approval: {
+        required: 2,
+        expiresAt: new Date(60_000).toISOString(),
+        approvals: [],
+      },
+    });
+    expect(operation.waitingUntil).toBeUndefined();
+    // not claimable while its window is open
+    expect(
+      await store.claim({ owner: 'x', now: 2000, leaseMs: 1000 }),
+    ).toBeUndefined();
+    await expect(
+      store.approve({ id: operation.id, by: operation.actor, now: 2000 }),
+    ).rejects.toThrow(NotAllowedError);
+    // two approvers at once: both are kept
+    const [one] = await Promise.all([
+      store.approve({
+        id: operation.id,
+        by: 'user:default/ana',
+        comment: 'checked the incident',
+        now: 2000,
+      }),
+      store.approve({ id: operation.id, by: 'user:default/bo', now: 2001 }),
+    ]);
+    expect(one).toBeDefined();
+    const approved = await store.get(operation.id);
+    expect(approved?.state).toBe('pending');
+    expect(approved?.approval?.approvals.map(a => a.by).sort()).toEqual([
+      'user:default/ana',
+      'user:default/bo',
+    ]);
+    await expect(
+      store.approve({ id: operation.id, by: 'user:default/cy', now: 2002 }),
+    ).rejects.toThrow(/only an operation awaiting approval/);
+    const executor = new OperationExecutor({
+      store,
+      handlers: [new CountingHandler(effects)],
+      logger,
+      pollMs: 50,
+    });
+    executor.start();
+    await until(
+      async () => (await store.get(operation.id))?.state === 'succeeded',
+      'the approved operation to finish',
+    );
+    await executor.stop();
+    expect(effects).toHaveLength(5);
+  });
+
+  it('refuses a second approval by the same person and one after the window', async () => {
+    const store = await storeOn(id);
+    const { operation } = await store.create(
+      newOperation('a', { approval: { required: 2, expiresAt: 5000 } }),
+      1000,
+    );
+    await store.approve({ id: operation.id, by: 'user:default/ana', now: 2000 });
+    await expect(
+      store.approve({ id: operation.id, by: 'user:default/ana', now: 2500 }),
+    ).rejects.toThrow(/approved operation .* already/);
+    await expect(
+      store.approve({ id: operation.id, by: 'user:default/bo', now: 5000 }),
+    ).rejects.toThrow(/approval window .* ended/);
+    expect((await store.get(operation.id))?.state).toBe('awaiting-approval');
+  });
+
+  it('fails an operation not approved in time, without running a step, and frees its target', async () => {
+    const store = await storeOn(id);
+    const effects: string[] = [];
+    const { operation } = await store.create(
+      newOperation('a', {
+        approval: { required: 1, expiresAt: Date.now() + 300 },
+      }),
+      Date.now(),
+    );
+    const executor = new OperationExecutor({
+      store,
+      handlers: [new CountingHandler(effects)],
+      logger,
+      pollMs: 50,
+    });
+    const seen: string[] = [];
+    executor.onChange(o => seen.push(o.state));
+    executor.start();
+    await until(
+      async () => (await store.get(operation.id))?.state === 'failed',
+      'the unapproved operation to fail',
+    );
+    await executor.stop();
+    expect(effects).toEqual([]);
+    expect(seen).toEqual(['failed']);
+    expect((await store.get(operation.id))?.error).toMatch(
+      /not approved by .*: it needed 1 approval\(s\) and got 0/,
+    );
+    // the target is free again
+    await store.create(newOperation('a', { requestHash: 'again' }), Date.now());
+  });
+
+  it('cancels an operation awaiting approval at once: nothing was done', async () => {
+    const store = await storeOn(id);
+    const { operation } = await store.create(
+      newOperation('a', { approval: { required: 1, expiresAt: 60_000 } }),
+      1000,
+    );
+    const cancelled = await store.requestCancel({
+      id: operation.id,
+      by: 'user:default/ana',
+      now: 2000,
+    });
+    expect(cancelled).toMatchObject({
+      state: 'cancelled',
+      cancelRequestedBy: 'user:default/ana',
+      finishedAt: new Date(2000).toISOString(),
+    });
+    await expect(
+      store.approve({ id: operation.id, by: 'user:default/bo', now: 2001 }),
+    ).rejects.toThrow(/is cancelled/);
+    await store.create(newOperation('a', { requestHash: 'again' }), 3000);
   });
 });

@@ -195,6 +195,17 @@ export class OperationExecutor {
         );
         return;
       }
+      if (initial.operation.state === 'awaiting-approval') {
+        // Claimed only once its approval window has ended: it fails unapproved.
+        if (await store.expireApproval(initial, this.now())) {
+          const expired = await store.get(initial.operation.id);
+          if (expired) {
+            logger.info(`operation ${expired.id} failed: ${expired.error}`);
+            this.changed(expired);
+          }
+        } else await store.release(initial);
+        return;
+      }
       if (initial.operation.state === 'pending')
         this.changed(await write({ state: 'running', runAfter: null }));
       const context: OperationContext = {

@@ -27,6 +27,11 @@ export interface NewOperation {
   idempotencyKey?: string;
   /** sha256 of the request: a repeat with the same key must be the same request. */
   requestHash: string;
+  /**
+   * When the operation must be approved before it runs: by how many people (other than
+   * the requester), and until when (epoch ms). It starts `awaiting-approval`.
+   */
+  approval?: { required: number; expiresAt: number };
 }
 
 /** Changes an executor writes while it holds the lease. */
@@ -94,8 +99,28 @@ export interface OperationStore {
   /** Gives the lease up (the operation waits, or the executor stops). */
   release(claim: ClaimedOperation): Promise<void>;
   /**
+   * Adds an approval to an operation awaiting approval; with the last one it needs, the
+   * operation becomes `pending` and runnable. Concurrent approvals are all kept.
+   *
+   * @throws ConflictError when the operation does not await approval (any more), its
+   * window has ended, or `by` approved it already
+   * @throws NotAllowedError when `by` is the requester
+   */
+  approve(options: {
+    id: string;
+    by: string;
+    comment?: string;
+    now: number;
+  }): Promise<StoredOperation | undefined>;
+  /**
+   * Fails a claimed operation whose approval window ended unapproved; false (and
+   * nothing written) when it was approved meanwhile.
+   */
+  expireApproval(claim: ClaimedOperation, now: number): Promise<boolean>;
+  /**
    * Records a cancel request on an operation that is not final: it becomes `cancelling`
-   * and runs at once (any wait ends).
+   * and runs at once (any wait ends). One still awaiting approval has done nothing and
+   * becomes `cancelled` at once.
    */
   requestCancel(options: {
     id: string;

@@ -3,12 +3,16 @@ export const OPERATION_KINDS = ['collab-drain'] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
 /**
+ * - `awaiting-approval`: accepted, waiting for the approvals it needs (see
+ *   `Operation.approval`); nothing is done before they are given, and it fails when they
+ *   are not given in time;
  * - `pending`: accepted, not started by an executor yet;
  * - `running`: an executor works on it (or will again, after a durable wait);
  * - `cancelling`: cancel was asked; the executor undoes what is safe to undo;
  * - `succeeded`, `failed`, `cancelled`: final.
  */
 export const OPERATION_STATES = [
+  'awaiting-approval',
   'pending',
   'running',
   'cancelling',
@@ -64,6 +68,24 @@ export interface CollabDrainParameters {
   noticeSeconds?: number;
 }
 
+/** One person's approval of an operation. */
+export interface OperationApprovalEntry {
+  /** The approver (user entity ref); never the requester. */
+  by: string;
+  at: string;
+  comment?: string;
+}
+
+/**
+ * The approvals an operation needs before it runs: `required` distinct people other than
+ * the requester, each holding the kind's permission on the target, before `expiresAt`.
+ */
+export interface OperationApproval {
+  required: number;
+  expiresAt: string;
+  approvals: OperationApprovalEntry[];
+}
+
 /** One recorded operation. */
 export interface Operation {
   id: string;
@@ -78,6 +100,8 @@ export interface Operation {
   actor: string;
   reason: string;
   incidentUrl?: string;
+  /** Present when the operation needed approval: who approved, and how many it needs. */
+  approval?: OperationApproval;
   createdAt: string;
   updatedAt: string;
   startedAt?: string;
