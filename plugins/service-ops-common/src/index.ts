@@ -21,3 +21,6 @@ export * from './backlog/permissions';
 export * from './operations/types';
 export * from './operations/permissions';
 export * from './operations/planCollabDrain';
+export * from './keys/types';
+export * from './keys/permissions';
+export * from './keys/summarizeTenantKeys';

@@ -5,6 +5,11 @@ import {
   serviceOpsSagaRebuildPermission,
 } from './backlog/permissions';
 import { serviceOpsCollabDrainPermission } from './operations/permissions';
+import {
+  serviceOpsKeyRotationApprovePermission,
+  serviceOpsKeyRotationPermission,
+  serviceOpsKeysReadPermission,
+} from './keys/permissions';
 
 /**
  * Reading an entity's live state (snapshot, scaling history, live push). A resource
@@ -22,4 +27,7 @@ export const serviceOpsPermissions = [
   serviceOpsSagaReadPermission,
   serviceOpsSagaRebuildPermission,
   serviceOpsCollabDrainPermission,
+  serviceOpsKeysReadPermission,
+  serviceOpsKeyRotationPermission,
+  serviceOpsKeyRotationApprovePermission,
 ];
