@@ -131,12 +131,14 @@ export const serviceOpsPlugin = createBackendPlugin({
 
         registerOperationActions({
           actionsRegistry: deps.actionsRegistry,
+          operations: operations.service,
           drains: operations.drains,
         });
         httpRouter.use(
           createOperationsRouter({
             httpAuth: deps.httpAuth,
             auditor: deps.auditor,
+            operations: operations.service,
             drains: operations.drains,
           }),
         );

@@ -4,16 +4,13 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   CollabDrainPreview,
   Operation,
-  OperationList,
   planCollabDrain,
   serviceOpsCollabDrainPermission,
-  serviceOpsLiveReadPermission,
 } from '@internal/backstage-plugin-service-ops-common';
 import { KubernetesActions } from '../kubernetes/KubernetesActions';
 import {
@@ -23,6 +20,7 @@ import {
   drainSteps,
 } from './CollabDrainHandler';
 import { OperationExecutor } from './OperationExecutor';
+import { authorizeOn, publicOperation } from './OperationsService';
 import { OperationStore, StoredOperation } from './types';
 import { readableEntity } from '../readableEntity';
 
@@ -44,16 +42,10 @@ export interface CollabDrainCreateRequest extends CollabDrainRequest {
   idempotencyKey?: string;
 }
 
-/** An operation as the API answers it: without the executor's memory. */
-export function publicOperation(operation: StoredOperation): Operation {
-  const { progress: _progress, ...rest } = operation;
-  return rest;
-}
-
 /**
  * The collab drain's guarded entry points: every call reads the target through the
  * catalog with the caller's credentials and checks the permission on it (read for the
- * preview and the history, `service-ops.operation.collab-drain` to start or cancel), the
+ * preview, `service-ops.operation.collab-drain` to start), the
  * typed confirmation and the reason; the preview and the plan come from live state.
  */
 export class CollabDrainOperations {
@@ -85,22 +77,6 @@ export class CollabDrainOperations {
       catalog: this.deps.catalog,
       permissions: this.deps.permissions,
     });
-  }
-
-  private async authorize(
-    permission:
-      | typeof serviceOpsLiveReadPermission
-      | typeof serviceOpsCollabDrainPermission,
-    resourceRef: string,
-    credentials: BackstageCredentials,
-    message: string,
-  ): Promise<void> {
-    const [decision] = await this.deps.permissions.authorize(
-      [{ permission, resourceRef }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW)
-      throw new NotAllowedError(message);
   }
 
   /** The drained container of the entity, or an InputError when it is not the collab server. */
@@ -228,7 +204,8 @@ export class CollabDrainOperations {
   ): Promise<{ operation: Operation; created: boolean }> {
     const entity = await this.readableEntity(request.entityRef, credentials);
     const entityRef = stringifyEntityRef(entity);
-    await this.authorize(
+    await authorizeOn(
+      this.deps.permissions,
       serviceOpsCollabDrainPermission,
       entityRef,
       credentials,
@@ -292,52 +269,5 @@ export class CollabDrainOperations {
       this.deps.executor.poke();
     }
     return { operation: publicOperation(operation), created };
-  }
-
-  async get(id: string, credentials: BackstageCredentials): Promise<Operation> {
-    const operation = await this.deps.store.get(id);
-    if (!operation) throw new NotFoundError(`no operation ${id}`);
-    await this.readableEntity(operation.entityRef, credentials);
-    return publicOperation(operation);
-  }
-
-  async list(
-    options: { entityRef: string; limit: number; offset: number },
-    credentials: BackstageCredentials,
-  ): Promise<OperationList> {
-    const entity = await this.readableEntity(options.entityRef, credentials);
-    const { items, totalCount } = await this.deps.store.list({
-      entityRef: stringifyEntityRef(entity),
-      limit: options.limit,
-      offset: options.offset,
-    });
-    return { items: items.map(publicOperation), totalCount };
-  }
-
-  /** Asks a running operation to stop; the executor stops it where it is safe. */
-  async cancel(
-    id: string,
-    actor: string,
-    credentials: BackstageCredentials,
-  ): Promise<Operation> {
-    const operation = await this.deps.store.get(id);
-    if (!operation) throw new NotFoundError(`no operation ${id}`);
-    await this.readableEntity(operation.entityRef, credentials);
-    await this.authorize(
-      serviceOpsCollabDrainPermission,
-      operation.entityRef,
-      credentials,
-      `you may not cancel operations on ${operation.entityRef}`,
-    );
-    const cancelled = await this.deps.store.requestCancel({
-      id,
-      by: actor,
-      now: this.now(),
-    });
-    if (cancelled && cancelled.state === 'cancelling') {
-      this.deps.executor.changed(cancelled);
-      this.deps.executor.poke();
-    }
-    return publicOperation(cancelled ?? operation);
   }
 }

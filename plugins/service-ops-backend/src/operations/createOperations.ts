@@ -20,9 +20,12 @@ import { DatabaseOperationStore } from './DatabaseOperationStore';
 import { OperationAnnouncer } from './OperationAnnouncer';
 import { OperationAudit } from './OperationAudit';
 import { OperationExecutor } from './OperationExecutor';
+import { OperationsService } from './OperationsService';
 import { readOperationsSettings } from './readOperationsSettings';
 
 export interface Operations {
+  /** Every kind's reads, cancel and approve. */
+  service: OperationsService;
   drains: CollabDrainOperations;
   executor: OperationExecutor;
   store: DatabaseOperationStore;
@@ -98,6 +101,12 @@ export async function createOperations(options: {
     kubernetes,
     settings: settings.collabDrain,
   });
+  const service = new OperationsService({
+    catalog: options.catalog,
+    permissions: options.permissions,
+    store,
+    executor,
+  });
   executor.start();
-  return { drains, executor, store };
+  return { service, drains, executor, store };
 }

@@ -4,6 +4,7 @@ import { NotAllowedError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
 import type { z as zod } from 'zod/v3';
 import { CollabDrainOperations } from './CollabDrainOperations';
+import { OperationsService } from './OperationsService';
 
 function actorOf(credentials: BackstageCredentials): string {
   const principal = credentials.principal as {
@@ -26,9 +27,10 @@ const asJson = (value: unknown) =>
  */
 export function registerOperationActions(options: {
   actionsRegistry: ActionsRegistryService;
+  operations: OperationsService;
   drains: CollabDrainOperations;
 }): void {
-  const { actionsRegistry, drains } = options;
+  const { actionsRegistry, operations, drains } = options;
   const target = (z: typeof zod) => ({
     entityRef: z
       .string()
@@ -115,14 +117,16 @@ export function registerOperationActions(options: {
     name: 'get-operation',
     title: 'Get a service-ops operation',
     description:
-      'One operation (collab drain) with its state and each step: status, times and what it did.',
+      'One operation with its state, its approvals and each step: status, times and what it did.',
     attributes: { readOnly: true, destructive: false, idempotent: true },
     schema: {
       input: z => z.object({ id: z.string().uuid() }),
       output: z => z.object({ operation: z.object({}).passthrough() }),
     },
     action: async ({ input, credentials }) => ({
-      output: { operation: asJson(await drains.get(input.id, credentials)) },
+      output: {
+        operation: asJson(await operations.get(input.id, credentials)),
+      },
     }),
   });
 
@@ -144,7 +148,7 @@ export function registerOperationActions(options: {
         }),
     },
     action: async ({ input, credentials }) => {
-      const list = await drains.list(
+      const list = await operations.list(
         { entityRef: input.entityRef, limit: input.limit ?? 20, offset: 0 },
         credentials,
       );
@@ -167,7 +171,35 @@ export function registerOperationActions(options: {
     action: async ({ input, credentials }) => ({
       output: {
         operation: asJson(
-          await drains.cancel(input.id, actorOf(credentials), credentials),
+          await operations.cancel(input.id, actorOf(credentials), credentials),
+        ),
+      },
+    }),
+  });
+
+  actionsRegistry.register({
+    name: 'approve-operation',
+    title: 'Approve a service-ops operation',
+    description:
+      "Approves an operation awaiting approval; with the last approval it needs, it runs. Needs the operation kind's permission on the target; the requester cannot approve their own operation.",
+    attributes: { readOnly: false, destructive: true, idempotent: false },
+    schema: {
+      input: z =>
+        z.object({
+          id: z.string().uuid(),
+          comment: z.string().max(2000).optional(),
+        }),
+      output: z => z.object({ operation: z.object({}).passthrough() }),
+    },
+    action: async ({ input, credentials }) => ({
+      output: {
+        operation: asJson(
+          await operations.approve(
+            input.id,
+            actorOf(credentials),
+            input.comment,
+            credentials,
+          ),
         ),
       },
     }),

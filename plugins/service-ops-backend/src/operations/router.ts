@@ -8,7 +8,9 @@ import {
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
+import { Operation } from '@internal/backstage-plugin-service-ops-common';
 import { CollabDrainOperations } from './CollabDrainOperations';
+import { OperationsService } from './OperationsService';
 import { entityRefParam, parse, wholeNumber } from '../validation';
 
 const POD_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -70,14 +72,24 @@ const idempotencyKey = z
     'the Idempotency-Key header must be 1 to 255 printable characters without spaces',
   );
 const emptyBody = z.object({}).strict();
+const approveBody = z
+  .object({
+    comment: z
+      .string({ error: 'comment must be text' })
+      .trim()
+      .max(2000, 'comment may have at most 2000 characters')
+      .optional(),
+  })
+  .strict();
 
 export interface OperationsRouterOptions {
   httpAuth: HttpAuthService;
   auditor: AuditorService;
+  operations: OperationsService;
   drains: CollabDrainOperations;
 }
 
-function actorOf(
+export function actorOf(
   credentials: BackstageCredentials<BackstageUserPrincipal>,
 ): string {
   if (credentials.principal.type !== 'user')
@@ -85,14 +97,78 @@ function actorOf(
   return credentials.principal.userEntityRef;
 }
 
+/** What a kind's start route hands its service, besides the validated body. */
+export interface OperationRequestContext {
+  idempotencyKey?: string;
+  /** The signed-in user asking (user entity ref). */
+  actor: string;
+  credentials: BackstageCredentials<BackstageUserPrincipal>;
+}
+
 /**
- * The operations routes: a collab drain's preview, start, the operations of an entity,
- * one operation, and cancel. Each write is audited as a request.
+ * The route that starts an operation of one kind: reads the optional Idempotency-Key
+ * header, validates the body with `body` (400 naming what was wrong), takes the user's
+ * credentials, and audits the request as `operation-request` (high severity) with its
+ * outcome. Answers 201 with a new operation, 200 with the one an earlier request with
+ * the same key created.
+ */
+export function operationRequestRoute<T>(options: {
+  kind: string;
+  httpAuth: HttpAuthService;
+  auditor: AuditorService;
+  body: z.ZodType<T>;
+  start(
+    body: T,
+    context: OperationRequestContext,
+  ): Promise<{ operation: Operation; created: boolean }>;
+}): express.RequestHandler {
+  const { kind, httpAuth, auditor } = options;
+  return async (req, res) => {
+    const header = req.header('idempotency-key');
+    const key =
+      header === undefined ? undefined : parse(idempotencyKey, header);
+    const event = await auditor.createEvent({
+      eventId: 'operation-request',
+      severityLevel: 'high',
+      request: req,
+      meta: { kind },
+    });
+    try {
+      const body = parse(options.body, req.body ?? {});
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user'],
+      });
+      const { operation, created } = await options.start(body, {
+        ...(key ? { idempotencyKey: key } : {}),
+        actor: actorOf(credentials),
+        credentials,
+      });
+      await event.success({
+        meta: {
+          operationId: operation.id,
+          entityRef: operation.entityRef,
+          cluster: operation.cluster,
+          state: operation.state,
+          created,
+        },
+      });
+      res.status(created ? 201 : 200).json(operation);
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  };
+}
+
+/**
+ * The operations routes: a collab drain's preview and start; for every kind, the
+ * operations of an entity, one operation, cancel and approve. Each write is audited as a
+ * request. Other kinds add their start routes with `operationRequestRoute`.
  */
 export function createOperationsRouter(
   options: OperationsRouterOptions,
 ): express.Router {
-  const { httpAuth, auditor, drains } = options;
+  const { httpAuth, auditor, operations, drains } = options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
@@ -104,53 +180,34 @@ export function createOperationsRouter(
   });
 
   /** POST /operations/collab-drain (Idempotency-Key header) */
-  router.post('/operations/collab-drain', async (req, res) => {
-    const header = req.header('idempotency-key');
-    const key =
-      header === undefined ? undefined : parse(idempotencyKey, header);
-    const event = await auditor.createEvent({
-      eventId: 'operation-request',
-      severityLevel: 'high',
-      request: req,
-      meta: { kind: 'collab-drain' },
-    });
-    try {
-      const body = parse(createBody, req.body ?? {});
-      const credentials = await httpAuth.credentials(req, {
-        allow: ['user'],
-      });
-      const { operation, created } = await drains.create(
-        { ...body, ...(key ? { idempotencyKey: key } : {}) },
-        actorOf(credentials),
-        credentials,
-      );
-      await event.success({
-        meta: {
-          operationId: operation.id,
-          entityRef: operation.entityRef,
-          cluster: operation.cluster,
-          created,
-        },
-      });
-      res.status(created ? 201 : 200).json(operation);
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
-  });
+  router.post(
+    '/operations/collab-drain',
+    operationRequestRoute({
+      kind: 'collab-drain',
+      httpAuth,
+      auditor,
+      body: createBody,
+      start: (body, { idempotencyKey: key, actor, credentials }) =>
+        drains.create(
+          { ...body, ...(key ? { idempotencyKey: key } : {}) },
+          actor,
+          credentials,
+        ),
+    }),
+  );
 
   /** GET /operations?entityRef= */
   router.get('/operations', async (req, res) => {
     const query = parse(listQuery, req.query);
     const credentials = await httpAuth.credentials(req);
-    res.json(await drains.list(query, credentials));
+    res.json(await operations.list(query, credentials));
   });
 
   /** GET /operations/:id */
   router.get('/operations/:id', async (req, res) => {
     const id = parse(operationId, req.params.id);
     const credentials = await httpAuth.credentials(req);
-    res.json(await drains.get(id, credentials));
+    res.json(await operations.get(id, credentials));
   });
 
   /** POST /operations/:id/cancel */
@@ -167,12 +224,46 @@ export function createOperationsRouter(
       const credentials = await httpAuth.credentials(req, {
         allow: ['user'],
       });
-      const operation = await drains.cancel(
+      const operation = await operations.cancel(
         id,
         actorOf(credentials),
         credentials,
       );
       await event.success({ meta: { state: operation.state } });
+      res.json(operation);
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  /** POST /operations/:id/approve { comment? } */
+  router.post('/operations/:id/approve', async (req, res) => {
+    const event = await auditor.createEvent({
+      eventId: 'operation-approve',
+      severityLevel: 'high',
+      request: req,
+      meta: { operationId: String(req.params.id) },
+    });
+    try {
+      const id = parse(operationId, req.params.id);
+      const { comment } = parse(approveBody, req.body ?? {});
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user'],
+      });
+      const operation = await operations.approve(
+        id,
+        actorOf(credentials),
+        comment,
+        credentials,
+      );
+      await event.success({
+        meta: {
+          state: operation.state,
+          approvals: operation.approval?.approvals.length ?? 0,
+          required: operation.approval?.required ?? 0,
+        },
+      });
       res.json(operation);
     } catch (error) {
       await event.fail({ error: error as Error });
