@@ -346,7 +346,11 @@ describe.each(databases.eachSupportedId())('operations on %s', id => {
       newOperation('a', { approval: { required: 2, expiresAt: 5000 } }),
       1000,
     );
-    await store.approve({ id: operation.id, by: 'user:default/ana', now: 2000 });
+    await store.approve({
+      id: operation.id,
+      by: 'user:default/ana',
+      now: 2000,
+    });
     await expect(
       store.approve({ id: operation.id, by: 'user:default/ana', now: 2500 }),
     ).rejects.toThrow(/approved operation .* already/);

@@ -11,6 +11,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   Operation,
+  OPERATION_APPROVE_PERMISSIONS,
   OPERATION_PERMISSIONS,
   OperationList,
 } from '@internal/backstage-plugin-service-ops-common';
@@ -144,8 +145,9 @@ export class OperationsService {
   }
 
   /**
-   * Approves an operation awaiting approval: the approver needs the kind's permission on
-   * the target and must not be the requester; with the last approval needed it runs.
+   * Approves an operation awaiting approval: the approver needs the kind's approve
+   * permission (OPERATION_APPROVE_PERMISSIONS, else OPERATION_PERMISSIONS) on the target
+   * and must not be the requester; with the last approval needed it runs.
    */
   async approve(
     id: string,
@@ -154,7 +156,9 @@ export class OperationsService {
     credentials: BackstageCredentials,
   ): Promise<Operation> {
     const operation = await this.readable(id, credentials);
-    const permission = OPERATION_PERMISSIONS[operation.kind];
+    const permission =
+      OPERATION_APPROVE_PERMISSIONS[operation.kind] ??
+      OPERATION_PERMISSIONS[operation.kind];
     if (operation.actor === approver)
       throw new NotAllowedError(
         `you asked for operation ${id} and cannot approve it yourself; another person with ${permission.name} on ${operation.entityRef} must`,

@@ -331,6 +331,7 @@ export function operationsApiFixtures(): Pick<
   | 'getOperations'
   | 'getOperation'
   | 'cancelOperation'
+  | 'approveOperation'
 > {
   return {
     previewCollabDrain: async target => buildPreview(target),
@@ -340,6 +341,10 @@ export function operationsApiFixtures(): Pick<
     cancelOperation: async () => ({
       ...buildWaitingOperation(),
       state: 'cancelling',
+    }),
+    approveOperation: async () => ({
+      ...buildWaitingOperation(),
+      state: 'pending',
     }),
   };
 }

@@ -109,6 +109,11 @@ export interface OperationIdOptions {
   id: string;
 }
 
+export interface ApproveOperationOptions extends OperationIdOptions {
+  /** Why the approver agrees, kept with the approval (at most 2000 characters). */
+  comment?: string;
+}
+
 /** The service-ops backend's live state of an entity's workloads. */
 export interface ServiceOpsApi {
   /** What runs for the entity in every cluster: workloads, pods, HPAs, drift. */
@@ -137,6 +142,11 @@ export interface ServiceOpsApi {
   getOperation(options: OperationIdOptions): Promise<Operation>;
   /** Asks a running operation to stop; answers it as `cancelling` (or already final). */
   cancelOperation(options: OperationIdOptions): Promise<Operation>;
+  /**
+   * Approves an operation awaiting approval (not the requester's own); answers it,
+   * `pending` once it has every approval it needs.
+   */
+  approveOperation(options: ApproveOperationOptions): Promise<Operation>;
 }
 
 export const serviceOpsApiRef = createApiRef<ServiceOpsApi>().with({

@@ -24,6 +24,7 @@ import type {
   GetSagasOptions,
   GetSnapshotOptions,
   OperationIdOptions,
+  ApproveOperationOptions,
   ServiceOpsApi,
   StartCollabDrainOptions,
 } from './ServiceOpsApi';
@@ -145,6 +146,13 @@ export class ServiceOpsClient implements ServiceOpsApi {
 
   cancelOperation(options: OperationIdOptions): Promise<Operation> {
     return this.post(`operations/${encodeURIComponent(options.id)}/cancel`, {});
+  }
+
+  approveOperation(options: ApproveOperationOptions): Promise<Operation> {
+    return this.post(
+      `operations/${encodeURIComponent(options.id)}/approve`,
+      options.comment ? { comment: options.comment } : {},
+    );
   }
 
   private async get<T>(

@@ -18,5 +18,6 @@ export type {
   StartCollabDrainOptions,
   GetOperationsOptions,
   OperationIdOptions,
+  ApproveOperationOptions,
 } from './ServiceOpsApi';
 export { ServiceOpsClient } from './ServiceOpsClient';

@@ -9,6 +9,7 @@ const DONE: OperationStepStatus[] = ['succeeded', 'failed', 'skipped'];
 
 /** Words for an operation's state. */
 export const OPERATION_STATE_LABELS: Record<OperationState, string> = {
+  'awaiting-approval': 'awaiting approval',
   pending: 'pending',
   running: 'running',
   cancelling: 'cancelling',
@@ -25,6 +26,7 @@ export function operationStateColor(
     case 'running':
       return 'info';
     case 'cancelling':
+    case 'awaiting-approval':
       return 'warning';
     case 'succeeded':
       return 'success';

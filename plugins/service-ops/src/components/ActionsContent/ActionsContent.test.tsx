@@ -60,6 +60,10 @@ function fakeBackend(options: { operations?: Operation[] } = {}) {
       state: 'cancelling' as const,
       cancelRequestedBy: 'user:default/dana.author',
     })),
+    approveOperation: jest.fn(async ({ id }: { id: string }) => ({
+      ...(operations.find(o => o.id === id) ?? buildWaitingOperation()),
+      state: 'pending' as const,
+    })),
   } satisfies ServiceOpsApi;
 }
 

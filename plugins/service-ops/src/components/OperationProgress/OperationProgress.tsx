@@ -29,6 +29,7 @@ import {
   operationSeconds,
   operationStateColor,
 } from '../../lib/operationProgress';
+import { ApprovalPanel } from '../ApprovalPanel';
 import { OperationSteps } from '../OperationSteps';
 
 /** `dana.author` from `user:default/dana.author`. */
@@ -164,11 +165,17 @@ export function OperationProgress(props: {
   now: number;
   /** Whether the user may cancel it (the drain permission). */
   canCancel: boolean;
+  /**
+   * Whether the user holds the permission that approving needs (the kind's own); the
+   * requester never may. False when absent.
+   */
+  canApprove?: boolean;
   /** A refetch failed: the operation shown is the last one received. */
   refreshError?: Error;
   onChanged: (operation: Operation) => void;
 }) {
-  const { operation, now, canCancel, refreshError, onChanged } = props;
+  const { operation, now, canCancel, canApprove, refreshError, onChanged } =
+    props;
   const progress = operationProgress(operation);
   const final = isFinalOperationState(operation.state);
   const noticeEnd = noticeEndsAt(operation);
@@ -206,6 +213,12 @@ export function OperationProgress(props: {
           </>
         )}
       </Typography>
+      <ApprovalPanel
+        operation={operation}
+        now={now}
+        canApprove={canApprove ?? false}
+        onChanged={onChanged}
+      />
       {refreshError && (
         <WarningPanel
           severity="warning"
