@@ -2,7 +2,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { CollabDrainResponder, NatsTraffic } from '@internal/sandbox-nats';
+import {
+  CollabDrainResponder,
+  NatsTraffic,
+  sandboxTenants,
+  SigningKeyResponder,
+  SigningKeyVault,
+} from '@internal/sandbox-nats';
 import { Fleet } from './Fleet';
 import { QUEUES } from './LoadModel';
 import { sandboxBacklogConfig } from './backlogConfig';
@@ -16,7 +22,8 @@ import { loadServices } from './services';
  * per second, default 30), SANDBOX_SEED (default 42), SANDBOX_NATS_URL (the local
  * nats-server that scripts/start.sh runs; when set, it is written into the app-config,
  * the fleet's services publish their traffic into it and the collab pods answer drain
- * notices on it, see docs/sandbox.md).
+ * notices on it, see docs/sandbox.md), SANDBOX_TENANTS (content-service's tenants whose
+ * signing keys the sandbox key service holds, default 320, see docs/key-rotation.md).
  */
 async function main() {
   const dir = path.resolve(process.env.SANDBOX_DIR ?? '.sandbox');
@@ -61,6 +68,15 @@ async function main() {
       })
     : undefined;
   if (drains) console.log(`${drains.describe()} (${natsUrl})`);
+  // content-service's key service: a few hundred tenants' signing keys, JWKS per region.
+  const keys = natsUrl
+    ? await SigningKeyResponder.start({
+        servers: natsUrl,
+        vault: seededVault(seed),
+        logger,
+      })
+    : undefined;
+  if (keys) console.log(`${keys.describe()} (${natsUrl})`);
   if (traffic) {
     traffic.run();
     for (const { region, load } of fleet.clusters) {
@@ -123,12 +139,25 @@ async function main() {
   const stop = async () => {
     await traffic?.stop();
     await drains?.stop();
+    await keys?.stop();
     await fleet.stop();
     fs.rmSync(path.join(dir, 'ready'), { force: true });
     process.exit(0);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** The key service's vault with SANDBOX_TENANTS (default 320) seeded tenants. */
+function seededVault(seed: number): SigningKeyVault {
+  const count = Number(process.env.SANDBOX_TENANTS ?? 320);
+  if (!Number.isInteger(count) || count < 1 || count > 360)
+    throw new Error(
+      `SANDBOX_TENANTS must be a whole number from 1 to 360, got ${process.env.SANDBOX_TENANTS}`,
+    );
+  const vault = new SigningKeyVault();
+  vault.seed(sandboxTenants(count, seed));
+  return vault;
 }
 
 main().catch(error => {

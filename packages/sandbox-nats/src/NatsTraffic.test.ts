@@ -132,7 +132,7 @@ describe('NatsTraffic', () => {
 
     const events = await jsm.streams.info('CONTENT_EVENTS');
     expect(events.config).toMatchObject({
-      subjects: ['content.>'],
+      subjects: ['content.play_package.>', 'content.signing_key.>'],
       retention: 'limits',
       max_age: 24 * 3600 * 1e9,
       max_bytes: 64 * 1024 * 1024,

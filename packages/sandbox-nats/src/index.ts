@@ -28,6 +28,21 @@ export type {
   CollabDrainRequest,
   Parsed,
 } from './collabDrainContract';
+export { SigningKeyResponder } from './signingKeys/SigningKeyResponder';
+export type { SigningKeyResponderOptions } from './signingKeys/SigningKeyResponder';
+export {
+  DEFAULT_REPLICATION,
+  SigningKeyVault,
+  SigningKeysFault,
+} from './signingKeys/SigningKeyVault';
+export type {
+  RegionReplication,
+  SeedTenant,
+  SignedBundle,
+  VerifyOutcome,
+} from './signingKeys/SigningKeyVault';
+export { sandboxTenants } from './signingKeys/sandboxTenants';
+export * from './signingKeys/signingKeysContract';
 export { NatsTraffic, DEFAULT_SCHEDULE } from './NatsTraffic';
 export type { NatsTrafficOptions, TrafficSchedule } from './NatsTraffic';
 export { SagaPlanner, SAGA_ODDS, TENANTS } from './SagaPlanner';

@@ -71,13 +71,28 @@ const AUTHORING_EVENT_SUBJECTS = [
 ];
 
 /**
+ * The content aggregates whose events CONTENT_EVENTS keeps (`content.play_package.>`,
+ * and `content.signing_key.>` for the key rotations the portal publishes) rather than all
+ * of `content.>`: the key administration's request/reply subjects (`content.keys.v1.…`)
+ * are under the same prefix.
+ */
+const CONTENT_EVENT_SUBJECTS = [
+  ...new Set(
+    Object.values(SUBJECTS)
+      .filter(subject => subject.startsWith('content.'))
+      .map(subject => `${subject.split('.').slice(0, 2).join('.')}.>`),
+  ),
+  'content.signing_key.>',
+];
+
+/**
  * Event streams: one per domain, limits-based, a day of history, 64 MiB each. Each
- * keeps its domain's prefix (`content.>`), authoring its event aggregates only.
+ * keeps its domain's event aggregates (catalog and enrollment their whole prefix).
  */
 export const EVENT_STREAMS: readonly StreamSpec[] = (
   [
     ['AUTHORING_EVENTS', AUTHORING_EVENT_SUBJECTS, 'authoring-service events'],
-    ['CONTENT_EVENTS', ['content.>'], 'content-service events'],
+    ['CONTENT_EVENTS', CONTENT_EVENT_SUBJECTS, 'content-service events'],
     ['CATALOG_EVENTS', ['catalog.>'], 'catalog-service events'],
     ['ENROLLMENT_EVENTS', ['enrollment.>'], 'enrollment events'],
   ] as const
