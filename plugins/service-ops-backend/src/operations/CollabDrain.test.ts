@@ -343,6 +343,7 @@ describe('the collab drain against the sandbox fleet and a real nats-server', ()
         )
         .sort(),
     ).toEqual([
+      'approve-operation:false:true',
       'cancel-operation:false:true',
       'get-operation:true:false',
       'list-operations:true:false',
