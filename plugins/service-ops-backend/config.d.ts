@@ -39,6 +39,21 @@ export interface Config {
         /** Estimate of a replacement's start-up for the preview. Default 60. */
         replacementSeconds?: number;
       };
+      /** Promote, promote fully, abort and retry of Argo rollouts (docs/rollouts.md). */
+      rollouts?: {
+        /** Approvals a full promote needs from people other than its requester. Default 1; 0 for none. */
+        promoteFullApprovals?: number;
+        /** How long a full promote waits for its approvals. Default 3600. */
+        approvalWindowSeconds?: number;
+        /** How often a waiting region is checked. Default 5. */
+        pollSeconds?: number;
+        /** A region must reach an action's goal healthy within this. Default 900. */
+        stepTimeoutSeconds?: number;
+        /** Restarts of the canary (or preview) pods at which a region is degraded. Default 3. */
+        canaryRestartLimit?: number;
+        /** Retries of a patch refused with 409 while the step is unchanged. Default 5. */
+        conflictRetries?: number;
+      };
     };
     /** The NATS server(s) whose JetStream backlogs and publish sagas are shown. */
     nats?: {

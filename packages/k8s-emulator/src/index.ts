@@ -23,5 +23,6 @@ export { AcceleratedClock, ManualClock, timestamp } from './controllers/Clock';
 export type { Clock } from './controllers/Clock';
 export type { MetricsProvider } from './controllers/context';
 export type { WorkloadTimings } from './controllers/WorkloadController';
+export { CRASH_LOOP_ANNOTATION } from './controllers/WorkloadController';
 export { Random } from './controllers/context';
 export { waitFor } from './testing/waitFor';

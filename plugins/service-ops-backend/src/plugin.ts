@@ -15,6 +15,7 @@ import { createBacklog, createBacklogRouter } from './backlog';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { createOperations } from './operations/createOperations';
 import { createOperationsRouter } from './operations/router';
+import { createRolloutRouter } from './operations/rolloutRouter';
 import { registerOperationActions } from './operations/registerOperationActions';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 
@@ -140,6 +141,13 @@ export const serviceOpsPlugin = createBackendPlugin({
             auditor: deps.auditor,
             operations: operations.service,
             drains: operations.drains,
+          }),
+        );
+        httpRouter.use(
+          createRolloutRouter({
+            httpAuth: deps.httpAuth,
+            auditor: deps.auditor,
+            rollouts: operations.rollouts,
           }),
         );
 

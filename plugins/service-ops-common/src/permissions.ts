@@ -6,6 +6,12 @@ import {
 } from './backlog/permissions';
 import { serviceOpsCollabDrainPermission } from './operations/permissions';
 import {
+  serviceOpsRolloutAbortPermission,
+  serviceOpsRolloutPromoteFullPermission,
+  serviceOpsRolloutPromotePermission,
+  serviceOpsRolloutRetryPermission,
+} from './operations/rolloutPermissions';
+import {
   serviceOpsKeyRotationApprovePermission,
   serviceOpsKeyRotationPermission,
   serviceOpsKeysReadPermission,
@@ -27,6 +33,10 @@ export const serviceOpsPermissions = [
   serviceOpsSagaReadPermission,
   serviceOpsSagaRebuildPermission,
   serviceOpsCollabDrainPermission,
+  serviceOpsRolloutPromotePermission,
+  serviceOpsRolloutPromoteFullPermission,
+  serviceOpsRolloutAbortPermission,
+  serviceOpsRolloutRetryPermission,
   serviceOpsKeysReadPermission,
   serviceOpsKeyRotationPermission,
   serviceOpsKeyRotationApprovePermission,

@@ -193,7 +193,9 @@ export class RolloutController {
         ? 'CanaryPauseStep'
         : 'more replicas need to be updated';
     }
+    // Other canary status (an AnalysisRun's status written by a test) is kept.
     status.canary = {
+      ...status.canary,
       weights: {
         canary: { weight, podTemplateHash: hash },
         stable: { weight: 100 - weight, podTemplateHash: stableHash },

@@ -17,6 +17,12 @@ export interface WorkloadTimings {
   readinessMs: number;
 }
 
+/**
+ * A pod template annotation for tests and demos: its pods run but never get Ready, and
+ * their containers restart every readiness period (a crash loop).
+ */
+export const CRASH_LOOP_ANNOTATION = 'k8s-emulator.service-ops.io/crash-loop';
+
 const DEFAULT_TIMINGS: WorkloadTimings = {
   startupMs: 4_000,
   readinessMs: 6_000,
@@ -398,6 +404,17 @@ export class WorkloadController {
         continue;
       }
       const age = now - Date.parse(pod.metadata.creationTimestamp!);
+      if (
+        pod.metadata.annotations?.[CRASH_LOOP_ANNOTATION] === 'true' &&
+        pod.status?.phase === 'Running'
+      ) {
+        // A bad build: it never gets Ready and restarts every readiness period.
+        const restarts = Math.floor(
+          (age - this.timings.startupMs) / this.timings.readinessMs,
+        );
+        if (restarts > 0) this.crash(pod, restarts);
+        continue;
+      }
       if (pod.status?.phase === 'Pending' && age >= this.timings.startupMs) {
         this.setPodState(pod, 'Running', false);
       } else if (
@@ -408,6 +425,28 @@ export class WorkloadController {
         this.setPodState(pod, 'Running', true);
       }
     }
+  }
+
+  /** Records `restarts` restarts of a crash-looping pod's containers (Error, exit 1). */
+  private crash(pod: KubeObject, restarts: number) {
+    const statuses = pod.status?.containerStatuses ?? [];
+    if (statuses.every((s: any) => (s.restartCount ?? 0) >= restarts)) return;
+    const at = timestamp(this.ctx.now());
+    this.ctx.mutate(
+      TYPES.pods,
+      pod,
+      o => {
+        o.status.containerStatuses = statuses.map((s: any) => ({
+          ...s,
+          ready: false,
+          restartCount: restarts,
+          lastState: {
+            terminated: { exitCode: 1, reason: 'Error', finishedAt: at },
+          },
+        }));
+      },
+      true,
+    );
   }
 
   private setPodState(pod: KubeObject, phase: string, ready: boolean) {

@@ -3,11 +3,29 @@ import http from 'node:http';
 import {
   ApiException,
   CoreV1Api,
+  CustomObjectsApi,
   KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
   V1Eviction,
 } from '@kubernetes/client-node';
 import { ClusterConnection } from '../config/readClusters';
 import { kubeConfigFor } from './kubeConfigFor';
+import { ArgoPatches } from './argoPatches';
+import type { ArgoRollout } from './wireTypes';
+
+/** How a rollout patch went. */
+export type RolloutPatchResult =
+  | { result: 'patched'; rollout: ArgoRollout; sent: Array<'status' | 'spec'> }
+  /** 409: the rollout changed since it was read (the compare-and-set failed). */
+  | { result: 'conflict'; message: string }
+  | { result: 'gone' };
+
+const ROLLOUTS = {
+  group: 'argoproj.io',
+  version: 'v1alpha1',
+  plural: 'rollouts',
+} as const;
 
 /** How an eviction went. */
 export type EvictionResult =
@@ -107,6 +125,107 @@ export class KubernetesActions {
       }
       throw error;
     }
+  }
+
+  /** An Argo Rollout as the API server has it now (not from the watch cache). */
+  async getRollout(options: {
+    cluster: string;
+    namespace: string;
+    name: string;
+  }): Promise<ArgoRollout | undefined> {
+    const custom = this.config(options.cluster).makeApiClient(CustomObjectsApi);
+    try {
+      return (await custom.getNamespacedCustomObject({
+        ...ROLLOUTS,
+        namespace: options.namespace,
+        name: options.name,
+      })) as ArgoRollout;
+    } catch (error) {
+      if (error instanceof ApiException && error.code === 404) return undefined;
+      throw this.apiError(error, options, 'read');
+    }
+  }
+
+  /**
+   * Sends an action's patches as `kubectl argo rollouts` does (see `argoPatches`): the
+   * status subresource first, then the spec patch; on 404 from the status subresource
+   * the unified patch to the main resource instead. Each body carries `resourceVersion`
+   * as a precondition: 409 when the rollout changed since it was read.
+   */
+  async patchRollout(options: {
+    cluster: string;
+    namespace: string;
+    name: string;
+    resourceVersion: string;
+    patches: ArgoPatches;
+  }): Promise<RolloutPatchResult> {
+    const custom = this.config(options.cluster).makeApiClient(CustomObjectsApi);
+    const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+    const target = {
+      ...ROLLOUTS,
+      namespace: options.namespace,
+      name: options.name,
+    };
+    let resourceVersion = options.resourceVersion;
+    const withPrecondition = (body: Record<string, unknown>) => ({
+      ...body,
+      metadata: { resourceVersion },
+    });
+    const sent: Array<'status' | 'spec'> = [];
+    let rollout: ArgoRollout | undefined;
+    let spec = options.patches.spec;
+    try {
+      if (options.patches.status) {
+        try {
+          rollout = (await custom.patchNamespacedCustomObjectStatus(
+            { ...target, body: withPrecondition(options.patches.status) },
+            merge,
+          )) as ArgoRollout;
+          sent.push('status');
+          resourceVersion =
+            rollout.metadata?.resourceVersion ?? resourceVersion;
+        } catch (error) {
+          if (!(error instanceof ApiException) || error.code !== 404)
+            throw error;
+          // No status subresource (Argo Rollouts v0.9): status lives in the main resource.
+          if (!(await this.getRollout(options))) return { result: 'gone' };
+          spec = options.patches.unified;
+        }
+      }
+      if (spec) {
+        rollout = (await custom.patchNamespacedCustomObject(
+          { ...target, body: withPrecondition(spec) },
+          merge,
+        )) as ArgoRollout;
+        sent.push('spec');
+      }
+    } catch (error) {
+      if (error instanceof ApiException && error.code === 409)
+        return { result: 'conflict', message: apiMessage(error) };
+      if (error instanceof ApiException && error.code === 404)
+        return { result: 'gone' };
+      throw this.apiError(error, options, 'patch');
+    }
+    if (!rollout) {
+      const current = await this.getRollout(options);
+      if (!current) return { result: 'gone' };
+      rollout = current;
+    }
+    return { result: 'patched', rollout, sent };
+  }
+
+  private apiError(
+    error: unknown,
+    options: { cluster: string; namespace: string; name: string },
+    verb: string,
+  ): Error {
+    if (error instanceof ApiException)
+      return new Error(
+        `the API server of ${options.cluster} refused to ${verb} rollout ${
+          options.namespace
+        }/${options.name} (${error.code}): ${apiMessage(error)}`,
+      );
+    return error instanceof Error ? error : new Error(String(error));
   }
 
   /**

@@ -20,12 +20,18 @@ import {
   LiveHpa,
   LiveHpaMetric,
   LivePdb,
+  LiveAnalysisRun,
+  LiveCanaryStep,
   LivePod,
   LiveRolloutState,
   LiveWorkload,
   parseQuantity,
 } from '@internal/backstage-plugin-service-ops-common';
-import type { ArgoRollout } from './wireTypes';
+import type {
+  ArgoAnalysisRunStatus,
+  ArgoCanaryStep,
+  ArgoRollout,
+} from './wireTypes';
 
 // Wire data repeats a few quantity strings (requests, limits) across thousands of pods.
 const parsedQuantities = new Map<string, number | undefined>();
@@ -86,6 +92,9 @@ export function toLivePod(pod: V1Pod, usage?: Map<string, CpuMemory>): LivePod {
     .map(s => s.lastState?.terminated?.reason)
     .find(Boolean);
   const createdAt = iso(pod.metadata?.creationTimestamp);
+  const labels = pod.metadata?.labels;
+  const templateHash =
+    labels?.['rollouts-pod-template-hash'] ?? labels?.['pod-template-hash'];
   return {
     name: pod.metadata?.name ?? '',
     namespace: pod.metadata?.namespace ?? '',
@@ -98,11 +107,65 @@ export function toLivePod(pod: V1Pod, usage?: Map<string, CpuMemory>): LivePod {
     ...(terminated ? { lastTerminationReason: terminated } : {}),
     terminating: !!pod.metadata?.deletionTimestamp,
     ...(pod.spec?.nodeName ? { node: pod.spec.nodeName } : {}),
+    ...(templateHash ? { templateHash } : {}),
     containers: (pod.spec?.containers ?? []).map(c => {
       const used = usage?.get(c.name);
       return { ...toContainerResources(c), ...(used ? { usage: used } : {}) };
     }),
   };
+}
+
+const durationText = (value: string | number | undefined) =>
+  typeof value === 'number' ? `${value}s` : value;
+
+/** Wire -> domain: one canary step, named the way `kubectl argo rollouts get` shows it. */
+function toCanaryStep(step: ArgoCanaryStep, index: number): LiveCanaryStep {
+  if (step.setWeight !== undefined)
+    return {
+      index,
+      kind: 'setWeight',
+      title: `set weight ${step.setWeight}%`,
+      weight: step.setWeight,
+    };
+  if (step.pause) {
+    const duration = durationText(step.pause.duration);
+    return {
+      index,
+      kind: 'pause',
+      title: duration ? `pause ${duration}` : 'pause until promoted',
+      ...(duration ? { pauseDuration: duration } : {}),
+    };
+  }
+  if (step.analysis) {
+    const names = (step.analysis.templates ?? [])
+      .map(t => t.templateName)
+      .filter(Boolean);
+    return {
+      index,
+      kind: 'analysis',
+      title: names.length ? `analysis: ${names.join(', ')}` : 'analysis',
+    };
+  }
+  if (step.experiment)
+    return { index, kind: 'experiment', title: 'experiment' };
+  if (step.setCanaryScale)
+    return { index, kind: 'setCanaryScale', title: 'set canary scale' };
+  return { index, kind: 'other', title: Object.keys(step)[0] ?? 'step' };
+}
+
+function analysisRun(
+  kind: LiveAnalysisRun['kind'],
+  status: ArgoAnalysisRunStatus | undefined,
+): LiveAnalysisRun[] {
+  if (!status?.name) return [];
+  return [
+    {
+      kind,
+      name: status.name,
+      status: status.status ?? 'Pending',
+      ...(status.message ? { message: status.message } : {}),
+    },
+  ];
 }
 
 function rolloutState(object: ArgoRollout): LiveRolloutState | undefined {
@@ -116,12 +179,31 @@ function rolloutState(object: ArgoRollout): LiveRolloutState | undefined {
   let weight: number | undefined;
   if (strategy.canary) {
     weight = 0;
-    for (let i = 0; i < Math.min(index ?? steps.length, steps.length); i++) {
+    for (
+      let i = 0;
+      i < Math.min((index ?? steps.length) + 1, steps.length);
+      i++
+    ) {
       weight = steps[i].setWeight ?? weight;
     }
     if (index !== undefined && index >= steps.length) weight = 100;
     if (status.abort) weight = 0;
   }
+  const reported = status.canary?.weights;
+  const analysisRuns = [
+    ...analysisRun('step', status.canary?.currentStepAnalysisRunStatus),
+    ...analysisRun(
+      'background',
+      status.canary?.currentBackgroundAnalysisRunStatus,
+    ),
+    ...analysisRun('step', status.blueGreen?.prePromotionAnalysisRunStatus),
+    ...analysisRun(
+      'background',
+      status.blueGreen?.postPromotionAnalysisRunStatus,
+    ),
+  ];
+  const revision =
+    object.metadata?.annotations?.['rollout.argoproj.io/revision'];
   return {
     strategy: strategy.canary ? 'canary' : 'blueGreen',
     ...(status.phase ? { phase: status.phase } : {}),
@@ -130,11 +212,35 @@ function rolloutState(object: ArgoRollout): LiveRolloutState | undefined {
     ...(index !== undefined ? { currentStepIndex: index } : {}),
     ...(weight !== undefined ? { weight } : {}),
     paused: !!object.spec?.paused || (status.pauseConditions ?? []).length > 0,
+    ...(object.spec?.paused ? { pausedBySpec: true } : {}),
     ...(pause?.reason ? { pauseReason: pause.reason } : {}),
     ...(pause?.startTime ? { pausedSince: iso(pause.startTime) } : {}),
     aborted: !!status.abort,
     ...(status.stableRS ? { stableHash: status.stableRS } : {}),
     ...(status.currentPodHash ? { canaryHash: status.currentPodHash } : {}),
+    ...(strategy.canary ? { canarySteps: steps.map(toCanaryStep) } : {}),
+    ...(reported?.canary?.weight !== undefined &&
+    reported?.stable?.weight !== undefined
+      ? {
+          weights: {
+            canary: reported.canary.weight,
+            stable: reported.stable.weight,
+          },
+        }
+      : {}),
+    ...(status.blueGreen?.activeSelector
+      ? { activeHash: status.blueGreen.activeSelector }
+      : {}),
+    ...(status.blueGreen?.previewSelector
+      ? { previewHash: status.blueGreen.previewSelector }
+      : {}),
+    analysisDeclared:
+      steps.some(s => !!s.analysis) ||
+      !!strategy.canary?.analysis ||
+      !!strategy.blueGreen?.prePromotionAnalysis ||
+      !!strategy.blueGreen?.postPromotionAnalysis,
+    analysisRuns,
+    ...(revision ? { revision } : {}),
   };
 }
 

@@ -20,6 +20,16 @@ import type {
 export interface ArgoCanaryStep {
   setWeight?: number;
   pause?: { duration?: string | number };
+  analysis?: { templates?: Array<{ templateName?: string }> };
+  experiment?: unknown;
+  setCanaryScale?: { replicas?: number; weight?: number };
+}
+
+/** `status.canary.currentStepAnalysisRunStatus` and its background twin. */
+export interface ArgoAnalysisRunStatus {
+  name?: string;
+  status?: string;
+  message?: string;
 }
 
 /** An Argo Rollout: the fields of the replica count, strategy and progress. */
@@ -30,8 +40,16 @@ export interface ArgoRollout extends KubernetesObject {
     selector?: V1LabelSelector;
     template?: V1PodTemplateSpec;
     strategy?: {
-      canary?: { steps?: ArgoCanaryStep[] };
-      blueGreen?: { activeService?: string; previewService?: string };
+      canary?: {
+        steps?: ArgoCanaryStep[];
+        analysis?: { templates?: Array<{ templateName?: string }> };
+      };
+      blueGreen?: {
+        activeService?: string;
+        previewService?: string;
+        prePromotionAnalysis?: unknown;
+        postPromotionAnalysis?: unknown;
+      };
     };
   };
   status?: {
@@ -45,6 +63,21 @@ export interface ArgoRollout extends KubernetesObject {
     readyReplicas?: number;
     availableReplicas?: number;
     updatedReplicas?: number;
+    promoteFull?: boolean;
+    canary?: {
+      weights?: {
+        canary?: { weight?: number; podTemplateHash?: string };
+        stable?: { weight?: number; podTemplateHash?: string };
+      };
+      currentStepAnalysisRunStatus?: ArgoAnalysisRunStatus;
+      currentBackgroundAnalysisRunStatus?: ArgoAnalysisRunStatus;
+    };
+    blueGreen?: {
+      activeSelector?: string;
+      previewSelector?: string;
+      prePromotionAnalysisRunStatus?: ArgoAnalysisRunStatus;
+      postPromotionAnalysisRunStatus?: ArgoAnalysisRunStatus;
+    };
   };
 }
 

@@ -22,11 +22,17 @@ import { OperationAudit } from './OperationAudit';
 import { OperationExecutor } from './OperationExecutor';
 import { OperationsService } from './OperationsService';
 import { readOperationsSettings } from './readOperationsSettings';
+import { readRolloutSettings } from './readRolloutSettings';
+import { RolloutHandler } from './RolloutHandler';
+import { RolloutOperations } from './RolloutOperations';
+import { ROLLOUT_ACTIONS } from '@internal/backstage-plugin-service-ops-common';
 
 export interface Operations {
   /** Every kind's reads, cancel and approve. */
   service: OperationsService;
   drains: CollabDrainOperations;
+  /** Promote, promote fully, abort and retry of Argo rollouts. */
+  rollouts: RolloutOperations;
   executor: OperationExecutor;
   store: DatabaseOperationStore;
 }
@@ -59,9 +65,18 @@ export async function createOperations(options: {
     notices: new CollabDrainNotices(options.nats),
     settings: settings.collabDrain,
   });
+  const rolloutSettings = readRolloutSettings(config);
+  const rolloutHandlers = ROLLOUT_ACTIONS.map(
+    action =>
+      new RolloutHandler(action, {
+        liveState: options.liveState,
+        kubernetes,
+        settings: rolloutSettings,
+      }),
+  );
   const executor = new OperationExecutor({
     store,
-    handlers: [handler],
+    handlers: [handler, ...rolloutHandlers],
     logger,
     leaseMs: settings.leaseMs,
     pollMs: settings.pollMs,
@@ -107,6 +122,15 @@ export async function createOperations(options: {
     store,
     executor,
   });
+  const rollouts = new RolloutOperations({
+    catalog: options.catalog,
+    permissions: options.permissions,
+    store,
+    executor,
+    kubernetes,
+    liveState: options.liveState,
+    settings: rolloutSettings,
+  });
   executor.start();
-  return { service, drains, executor, store };
+  return { service, drains, rollouts, executor, store };
 }

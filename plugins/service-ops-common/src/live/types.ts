@@ -41,6 +41,11 @@ export interface LivePod {
   lastTerminationReason?: string;
   terminating: boolean;
   node?: string;
+  /**
+   * The pod template's hash (`rollouts-pod-template-hash`, else `pod-template-hash`): which
+   * ReplicaSet (stable or canary, active or preview) the pod belongs to.
+   */
+  templateHash?: string;
   containers: LiveContainerResources[];
 }
 
@@ -61,6 +66,49 @@ export interface LiveRolloutState {
   aborted: boolean;
   stableHash?: string;
   canaryHash?: string;
+  /** Canary: the strategy's steps, as declared. */
+  canarySteps?: LiveCanaryStep[];
+  /** Canary: the weights Argo reports (`status.canary.weights`), when it does. */
+  weights?: { canary: number; stable: number };
+  /** Blue/green: the pod hash the active and the preview Service select. */
+  activeHash?: string;
+  previewHash?: string;
+  /** Whether the strategy runs analysis (an analysis step or background analysis). */
+  analysisDeclared?: boolean;
+  /** The AnalysisRuns Argo reports in the rollout's status, with their results. */
+  analysisRuns?: LiveAnalysisRun[];
+  /** `spec.paused`: paused by hand (`kubectl argo rollouts pause`). */
+  pausedBySpec?: boolean;
+  /** The rollout's revision (`rollout.argoproj.io/revision`). */
+  revision?: string;
+}
+
+/** One step of a canary strategy. */
+export interface LiveCanaryStep {
+  index: number;
+  kind:
+    | 'setWeight'
+    | 'pause'
+    | 'analysis'
+    | 'experiment'
+    | 'setCanaryScale'
+    | 'other';
+  /** "set weight 10%", "pause until promoted", "pause 5m", "analysis: success-rate". */
+  title: string;
+  /** setWeight: the weight it sets. */
+  weight?: number;
+  /** pause: how long, when it continues by itself. */
+  pauseDuration?: string;
+}
+
+/** An AnalysisRun of the rollout, as its status reports it. */
+export interface LiveAnalysisRun {
+  /** `step`: the current step's analysis; `background`: the rollout's background analysis. */
+  kind: 'step' | 'background';
+  name: string;
+  /** Pending, Running, Successful, Failed, Error, Inconclusive. */
+  status: string;
+  message?: string;
 }
 
 export interface LiveWorkload {

@@ -1,6 +1,12 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
 import { OperationKind } from './types';
+import {
+  serviceOpsRolloutAbortPermission,
+  serviceOpsRolloutPromoteFullPermission,
+  serviceOpsRolloutPromotePermission,
+  serviceOpsRolloutRetryPermission,
+} from './rolloutPermissions';
 
 /**
  * Draining a collab container's pods (notify its clients, then recreate the pods). A
@@ -19,4 +25,17 @@ export const OPERATION_PERMISSIONS: Record<
   typeof serviceOpsCollabDrainPermission
 > = {
   'collab-drain': serviceOpsCollabDrainPermission,
+  'rollout-promote': serviceOpsRolloutPromotePermission,
+  'rollout-promote-full': serviceOpsRolloutPromoteFullPermission,
+  'rollout-abort': serviceOpsRolloutAbortPermission,
+  'rollout-retry': serviceOpsRolloutRetryPermission,
 };
+
+/**
+ * Where approving an operation of a kind needs another permission than acting: that
+ * permission, on the same target entity. Kinds not listed are approved with the one
+ * in OPERATION_PERMISSIONS.
+ */
+export const OPERATION_APPROVE_PERMISSIONS: Partial<
+  Record<OperationKind, typeof serviceOpsCollabDrainPermission>
+> = {};

@@ -1,5 +1,11 @@
 /** The kinds of operator action the operations engine runs. */
-export const OPERATION_KINDS = ['collab-drain'] as const;
+export const OPERATION_KINDS = [
+  'collab-drain',
+  'rollout-promote',
+  'rollout-promote-full',
+  'rollout-abort',
+  'rollout-retry',
+] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
 /**
