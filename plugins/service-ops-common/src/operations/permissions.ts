@@ -7,6 +7,10 @@ import {
   serviceOpsRolloutPromotePermission,
   serviceOpsRolloutRetryPermission,
 } from './rolloutPermissions';
+import {
+  serviceOpsKeyRotationApprovePermission,
+  serviceOpsKeyRotationPermission,
+} from '../keys/permissions';
 
 /**
  * Draining a collab container's pods (notify its clients, then recreate the pods). A
@@ -29,6 +33,7 @@ export const OPERATION_PERMISSIONS: Record<
   'rollout-promote-full': serviceOpsRolloutPromoteFullPermission,
   'rollout-abort': serviceOpsRolloutAbortPermission,
   'rollout-retry': serviceOpsRolloutRetryPermission,
+  'key-rotation': serviceOpsKeyRotationPermission,
 };
 
 /**
@@ -38,4 +43,6 @@ export const OPERATION_PERMISSIONS: Record<
  */
 export const OPERATION_APPROVE_PERMISSIONS: Partial<
   Record<OperationKind, typeof serviceOpsCollabDrainPermission>
-> = {};
+> = {
+  'key-rotation': serviceOpsKeyRotationApprovePermission,
+};

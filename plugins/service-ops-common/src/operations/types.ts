@@ -5,6 +5,7 @@ export const OPERATION_KINDS = [
   'rollout-promote-full',
   'rollout-abort',
   'rollout-retry',
+  'key-rotation',
 ] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
