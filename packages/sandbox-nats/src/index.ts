@@ -70,6 +70,10 @@ export type {
   TrafficLogger,
   TrafficQueue,
 } from './types';
-export { freePort, startNatsServer } from './testing/natsServer';
+export {
+  freePort,
+  natsServerBinary,
+  startNatsServer,
+} from './testing/natsServer';
 export type { TestNatsServer } from './testing/natsServer';
 export { NatsTestClient } from './testing/NatsTestClient';

@@ -6,7 +6,7 @@ import { JetStreamBacklogReader } from './JetStreamBacklogReader';
 import { JetStreamConnection } from './JetStreamConnection';
 import { JetStreamPoisonListener } from './JetStreamPoisonListener';
 import { JetStreamFixtures } from './__testUtils__/jetStreamFixtures';
-import { startNatsServer, TestNatsServer } from './__testUtils__/natsServer';
+import { startNatsServer, TestNatsServer } from '@internal/sandbox-nats';
 
 jest.setTimeout(60_000);
 

@@ -21,7 +21,7 @@ import {
   JetStreamFixtures,
   sagaEvent,
 } from './__testUtils__/jetStreamFixtures';
-import { startNatsServer, TestNatsServer } from './__testUtils__/natsServer';
+import { startNatsServer, TestNatsServer } from '@internal/sandbox-nats';
 
 jest.setTimeout(60_000);
 

@@ -34,16 +34,13 @@ import { DatabaseBacklogStore } from '../backlog/DatabaseBacklogStore';
 import { JetStreamBacklogReader } from '../backlog/JetStreamBacklogReader';
 import { JetStreamConnection } from '../backlog/JetStreamConnection';
 import { ConfiguredStream } from '../backlog/types';
-/* eslint-disable no-restricted-imports -- benchmark only, run from source: the tests' nats-server and saga events */
+import { startNatsServer, TestNatsServer } from '@internal/sandbox-nats';
+/* eslint-disable no-restricted-imports -- benchmark only, run from source: the tests' saga events */
 import {
   EVENT_STREAMS,
   JetStreamFixtures,
   sagaEvent,
 } from '../backlog/__testUtils__/jetStreamFixtures';
-import {
-  startNatsServer,
-  TestNatsServer,
-} from '../backlog/__testUtils__/natsServer';
 /* eslint-enable no-restricted-imports */
 import {
   DatabaseSagaStore,

@@ -24,10 +24,7 @@ import { CollabDrainResponder, findRepoRoot } from '@internal/sandbox-fleet';
 import { startCollabFleet } from '../__testUtils__/collabFleet';
 import { serviceOpsPlugin } from '../plugin';
 import { fleetEntities } from '../__testUtils__/fleetEntities';
-import {
-  startNatsServer,
-  TestNatsServer,
-} from '../backlog/__testUtils__/natsServer';
+import { startNatsServer, TestNatsServer } from '@internal/sandbox-nats';
 
 jest.setTimeout(180_000);
 

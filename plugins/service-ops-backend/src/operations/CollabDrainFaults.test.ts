@@ -13,10 +13,7 @@ import { typeOfKind } from '@internal/k8s-emulator';
 import { findRepoRoot } from '@internal/sandbox-fleet';
 import { startCollabFleet } from '../__testUtils__/collabFleet';
 import { JetStreamConnection } from '../backlog/JetStreamConnection';
-import {
-  startNatsServer,
-  TestNatsServer,
-} from '../backlog/__testUtils__/natsServer';
+import { startNatsServer, TestNatsServer } from '@internal/sandbox-nats';
 import { readClusters } from '../config/readClusters';
 import { KubernetesActions } from '../kubernetes/KubernetesActions';
 import { KubernetesLiveState } from '../kubernetes/KubernetesLiveState';

@@ -10,7 +10,7 @@ import {
   JetStreamFixtures,
   sagaEvent,
 } from '../__testUtils__/jetStreamFixtures';
-import { startNatsServer, TestNatsServer } from '../__testUtils__/natsServer';
+import { startNatsServer, TestNatsServer } from '@internal/sandbox-nats';
 import { DatabaseSagaStore } from './DatabaseSagaStore';
 import { JetStreamSagaProjector } from './JetStreamSagaProjector';
 import {
