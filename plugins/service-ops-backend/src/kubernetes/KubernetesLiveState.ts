@@ -43,6 +43,15 @@ export interface LiveStateService {
   snapshot(entity: Entity, declared: DeclaredModel[]): EntitySnapshot;
   /** Every cluster's workloads, for the history sampler. */
   allContainers(): Array<{ cluster: string; container: ContainerSnapshot }>;
+  /**
+   * One container's state in one cluster (its workload, pods, HPA, PDB), or undefined
+   * when the cluster does not run it or is not configured. Reads only that cluster's
+   * objects of that container: cheap enough for every step of an operation.
+   */
+  containerRegion(
+    cluster: string,
+    container: string,
+  ): ContainerRegionState | undefined;
   /** Subscribes to changes of any cluster's objects; returns the unsubscribe function. */
   onChange(listener: () => void): () => void;
 }
@@ -384,6 +393,25 @@ export class KubernetesLiveState implements LiveStateService {
       }
     }
     return result;
+  }
+
+  containerRegion(
+    cluster: string,
+    container: string,
+  ): ContainerRegionState | undefined {
+    const watcher = this.watchers.find(w => w.connection.name === cluster);
+    if (!watcher) return undefined;
+    // Only the workloads labelled as the container (or not labelled at all, whose
+    // container is their name) are mapped.
+    const region = this.containersIn(watcher, labels => {
+      const id = labels[KUBERNETES_ID] ?? labels['app.kubernetes.io/name'];
+      return id === undefined || id === container;
+    }).get(container);
+    if (!region) return undefined;
+    return {
+      ...region,
+      health: classifyRegion(region, watcher.state(), true),
+    };
   }
 
   async stop() {

@@ -133,12 +133,7 @@ export class CollabDrainHandler implements OperationHandler {
 
   /** The container's live state in the cluster, if it runs there. */
   region(cluster: string, container: string): ContainerRegionState | undefined {
-    for (const entry of this.deps.liveState.allContainers()) {
-      if (entry.cluster !== cluster || entry.container.container !== container)
-        continue;
-      return entry.container.regions.find(r => r.cluster === cluster);
-    }
-    return undefined;
+    return this.deps.liveState.containerRegion(cluster, container);
   }
 
   /** Sessions per pod from the pods' metric; `undefined` when it cannot be read. */

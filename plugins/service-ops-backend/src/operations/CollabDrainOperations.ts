@@ -101,9 +101,14 @@ export class CollabDrainOperations {
     return this.plan(entity, request);
   }
 
+  /**
+   * The drain as it would run now. `dryRun: false` (the start, which evicts for real
+   * a few minutes later and retries a refused eviction) skips the dry-run eviction.
+   */
   private async plan(
     entity: Entity,
     request: CollabDrainRequest,
+    options: { dryRun: boolean } = { dryRun: true },
   ): Promise<CollabDrainPreview> {
     const { handler, settings, kubernetes, store } = this.deps;
     const entityRef = stringifyEntityRef(entity);
@@ -146,7 +151,9 @@ export class CollabDrainOperations {
       allowed: plan.pods.length > 0,
       ...(plan.pods.length === 0 ? { message: 'no pod to evict' } : {}),
     };
-    if (plan.pods.length > 0) {
+    if (plan.pods.length > 0 && !options.dryRun) {
+      dryRun = { allowed: true, message: 'not tried' };
+    } else if (plan.pods.length > 0) {
       try {
         const result = await kubernetes.evict({
           cluster: request.cluster,
@@ -227,7 +234,7 @@ export class CollabDrainOperations {
         ]),
       )
       .digest('hex');
-    const plan = await this.plan(entity, request);
+    const plan = await this.plan(entity, request, { dryRun: false });
     if (plan.pods.length === 0)
       throw new InputError(
         `${plan.workload} has no pods to drain in ${request.cluster}`,
