@@ -60,7 +60,7 @@ async function setUp(id: TestDatabaseId) {
     }),
     permissions: {
       authorize,
-      authorizeConditional: async requests =>
+      authorizeConditional: async (requests: unknown[]) =>
         requests.map(() => ({ result: AuthorizeResult.ALLOW })),
     } as any,
     store,
