@@ -55,6 +55,42 @@ export interface Config {
         conflictRetries?: number;
       };
     };
+    /**
+     * content-service's per-tenant signing keys (docs/key-rotation.md): the inventory and
+     * the key-rotation operation, over the NATS connection (`serviceOps.nats`).
+     */
+    keys?: {
+      /** The container entity that signs the bundles. Default `content-bundler`. */
+      container?: string;
+      /** Regions whose JWKS must have a new key before it is activated. Default us, eu, me, ap. */
+      regions?: string[];
+      /** The annual rotation, in days. Default 365. */
+      rotationDays?: number;
+      /** A rotation counts as due soon this many days before it is due. Default 30. */
+      dueSoonDays?: number;
+      /** How long the inventory read from content-service is reused. Default 10. */
+      cacheSeconds?: number;
+      /** How long a request to content-service may take, in milliseconds. Default 5000. */
+      requestTimeoutMs?: number;
+      rotation?: {
+        /** Approvals a rotation needs from people other than its requester. Default 1. */
+        approvals?: number;
+        /** How long a rotation waits for its approvals. Default 1800. */
+        approvalWindowSeconds?: number;
+        /** Every region's JWKS must show the new key within this, or the tenant stops before activation. Default 600. */
+        replicationTimeoutSeconds?: number;
+        /** How often the regions' JWKS are read while waiting. Default 2. */
+        pollSeconds?: number;
+        /** How long a drill keeps the replaced key verify-only. Default 1209600 (14 days). */
+        graceSeconds?: number;
+        /** Tenants a bulk rotation rotates at once, by default. Default 5. */
+        concurrency?: number;
+        /** The most a request may ask for. Default 20. */
+        maxConcurrency?: number;
+        /** Tenants one request may rotate. Default 500. */
+        maxTenants?: number;
+      };
+    };
     /** The NATS server(s) whose JetStream backlogs and publish sagas are shown. */
     nats?: {
       /** `nats://host:4222`, or several servers of one cluster. */

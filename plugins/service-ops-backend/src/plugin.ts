@@ -15,6 +15,8 @@ import { createBacklog, createBacklogRouter } from './backlog';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { createOperations } from './operations/createOperations';
 import { createOperationsRouter } from './operations/router';
+import { createKeys } from './keys/createKeys';
+import { createKeysRouter } from './keys/router';
 import { createRolloutRouter } from './operations/rolloutRouter';
 import { registerOperationActions } from './operations/registerOperationActions';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
@@ -109,6 +111,13 @@ export const serviceOpsPlugin = createBackendPlugin({
           scheduler,
         });
 
+        // content-service's signing keys, over the same NATS connection.
+        const keys = createKeys({
+          config,
+          catalog: deps.catalog,
+          permissions: deps.permissions,
+          nats: backlog.connection,
+        });
         // After the backlog: a drain notifies the collab pods over its NATS connection.
         const operations = await createOperations({
           config,
@@ -122,6 +131,7 @@ export const serviceOpsPlugin = createBackendPlugin({
           clusters,
           liveState,
           nats: backlog.connection,
+          keys,
         });
         // One hook, in order: the executor finishes its unit of work and lets its leases
         // go while NATS is still open, then the NATS connection closes.
@@ -148,6 +158,15 @@ export const serviceOpsPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             auditor: deps.auditor,
             rollouts: operations.rollouts,
+          }),
+        );
+
+        httpRouter.use(
+          createKeysRouter({
+            httpAuth: deps.httpAuth,
+            auditor: deps.auditor,
+            inventory: keys.inventory,
+            rotations: operations.keyRotations,
           }),
         );
 

@@ -171,6 +171,35 @@ export class JetStreamConnection {
     }
   }
 
+  /**
+   * Publishes `payload` as JSON into the JetStream stream that stores `subject`, with
+   * `Nats-Msg-Id` = `msgId`, so a repeat within the stream's duplicate window is stored
+   * once (`duplicate: true`).
+   *
+   * @throws ServiceUnavailableError while not connected, or when no stream stores the subject
+   */
+  async publish(
+    subject: string,
+    payload: unknown,
+    options: { msgId: string; timeoutMs?: number },
+  ): Promise<{ stream: string; seq: number; duplicate: boolean }> {
+    const js = this.js;
+    if (!js || this.state.state !== 'connected')
+      throw new ServiceUnavailableError(this.describeUnavailable());
+    try {
+      const ack = await js.publish(subject, JSON.stringify(payload), {
+        msgID: options.msgId,
+        timeout: options.timeoutMs ?? REQUEST_TIMEOUT_MS,
+      });
+      return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new ServiceUnavailableError(
+        `could not publish ${subject} into JetStream: ${message}`,
+      );
+    }
+  }
+
   /** The stream's figures; `undefined` when there is no such stream. */
   async streamFigures(stream: string): Promise<StreamFigures | undefined> {
     const jsm = this.manager();

@@ -26,6 +26,9 @@ import { readRolloutSettings } from './readRolloutSettings';
 import { RolloutHandler } from './RolloutHandler';
 import { RolloutOperations } from './RolloutOperations';
 import { ROLLOUT_ACTIONS } from '@internal/backstage-plugin-service-ops-common';
+import { Keys } from '../keys/createKeys';
+import { KeyRotationHandler } from '../keys/KeyRotationHandler';
+import { KeyRotationOperations } from '../keys/KeyRotationOperations';
 
 export interface Operations {
   /** Every kind's reads, cancel and approve. */
@@ -33,6 +36,8 @@ export interface Operations {
   drains: CollabDrainOperations;
   /** Promote, promote fully, abort and retry of Argo rollouts. */
   rollouts: RolloutOperations;
+  /** Signing-key rotations of content-service's tenants (when `keys` is given). */
+  keyRotations?: KeyRotationOperations;
   executor: OperationExecutor;
   store: DatabaseOperationStore;
 }
@@ -54,6 +59,8 @@ export async function createOperations(options: {
   clusters: ClusterConnection[];
   liveState: LiveStateService;
   nats: JetStreamConnection;
+  /** content-service's signing keys, rotated by the `key-rotation` kind. */
+  keys?: Keys;
 }): Promise<Operations> {
   const { config, logger } = options;
   const settings = readOperationsSettings(config);
@@ -74,9 +81,23 @@ export async function createOperations(options: {
         settings: rolloutSettings,
       }),
   );
+  const keys = options.keys;
+  const keyRotationHandler = keys
+    ? new KeyRotationHandler({
+        keys: keys.administration,
+        auditor: options.auditor,
+        settings: keys.settings.rotation,
+        regions: keys.settings.regions,
+        onKeysChanged: () => keys.inventory.invalidate(),
+      })
+    : undefined;
   const executor = new OperationExecutor({
     store,
-    handlers: [handler, ...rolloutHandlers],
+    handlers: [
+      handler,
+      ...rolloutHandlers,
+      ...(keyRotationHandler ? [keyRotationHandler] : []),
+    ],
     logger,
     leaseMs: settings.leaseMs,
     pollMs: settings.pollMs,
@@ -131,6 +152,21 @@ export async function createOperations(options: {
     liveState: options.liveState,
     settings: rolloutSettings,
   });
+  const keyRotations = keys
+    ? new KeyRotationOperations({
+        inventory: keys.inventory,
+        store,
+        executor,
+        settings: keys.settings,
+      })
+    : undefined;
   executor.start();
-  return { service, drains, rollouts, executor, store };
+  return {
+    service,
+    drains,
+    rollouts,
+    ...(keyRotations ? { keyRotations } : {}),
+    executor,
+    store,
+  };
 }
