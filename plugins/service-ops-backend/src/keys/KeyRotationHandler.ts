@@ -109,6 +109,13 @@ export function describeSeconds(seconds: number): string {
 
 const clock = (ms: number) => `${new Date(ms).toISOString().slice(11, 19)} UTC`;
 
+/** A tenant's new key did not reach every region in time. */
+class ReplicationTimeout extends KeyServiceRefusal {
+  constructor(message: string) {
+    super('not-replicated', message);
+  }
+}
+
 /**
  * Rotates tenants' signing keys through content-service's key administration, up to
  * `concurrency` tenants at a time. Per tenant: create the new key (one per operation id,
@@ -600,12 +607,6 @@ export class KeyRotationHandler implements OperationHandler {
         .filter(s => s.status === 'pending' || s.status === 'running')
         .map(s => [s.id, { status: 'skipped' as const, detail }]),
     );
-  }
-}
-
-class ReplicationTimeout extends KeyServiceRefusal {
-  constructor(message: string) {
-    super('not-replicated', message);
   }
 }
 

@@ -169,24 +169,24 @@ export class SigningKeyAdministration {
   private async ask(subjectName: string, payload: unknown): Promise<Reply> {
     const unavailable = this.unavailable();
     if (unavailable) throw new ServiceUnavailableError(unavailable);
-    const text = await this.connection.request(
+    const answer = await this.connection.request(
       subjectName,
       payload,
       this.timeoutMs,
     );
     let reply: unknown;
     try {
-      reply = JSON.parse(text);
+      reply = JSON.parse(answer);
     } catch {
       throw new KeyServiceRefusal(
         'bad-reply',
-        `${subjectName} answered what is not JSON: ${text.slice(0, 200)}`,
+        `${subjectName} answered what is not JSON: ${answer.slice(0, 200)}`,
       );
     }
     if (!reply || typeof reply !== 'object')
       throw new KeyServiceRefusal(
         'bad-reply',
-        `${subjectName} answered ${text.slice(0, 200)}`,
+        `${subjectName} answered ${answer.slice(0, 200)}`,
       );
     const body = reply as Reply;
     if (body.ok === true) return body;
@@ -197,7 +197,7 @@ export class SigningKeyAdministration {
         : 'bad-reply') as KeyServiceErrorCode,
       typeof error.message === 'string'
         ? error.message
-        : `${subjectName} answered ${text.slice(0, 200)}`,
+        : `${subjectName} answered ${answer.slice(0, 200)}`,
     );
   }
 }

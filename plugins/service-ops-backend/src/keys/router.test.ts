@@ -33,7 +33,6 @@ describe('keys router', () => {
   let connection: JetStreamConnection;
   let responder: SigningKeyResponder;
   let vault: SigningKeyVault;
-  let inventory: SigningKeyInventory;
   const now = Date.parse('2026-12-01T12:00:00Z');
 
   const app = (
