@@ -13,12 +13,16 @@ export {
   EntityServiceOpsContent,
   EntityServiceOpsBacklogContent,
   EntityServiceOpsActionsContent,
+  EntityServiceOpsSigningKeysContent,
   EntityDeclaredDeploymentCard,
   EntityDeclaredContainersCard,
 } from './plugin';
 export {
   serviceOpsApiRef,
   ServiceOpsClient,
+  signingKeysApiRef,
+  SigningKeysClient,
+  KEY_INVENTORY_SORTS,
   HISTORY_WINDOWS,
   BACKLOG_WINDOWS,
 } from './api';
@@ -37,10 +41,17 @@ export type {
   StartCollabDrainOptions,
   GetOperationsOptions,
   OperationIdOptions,
+  SigningKeysApi,
+  GetKeyInventoryOptions,
+  GetTenantKeysOptions,
+  KeyInventorySort,
+  StartKeyRotationOptions,
+  TenantKeysResponse,
 } from './api';
 export {
   isServiceOpsAvailable,
   isServiceEntity,
   isContainerEntity,
   isCollabDrainTarget,
+  isSigningKeysTarget,
 } from './lib/entityFilters';

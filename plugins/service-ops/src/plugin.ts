@@ -6,8 +6,18 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
-import { ServiceOpsClient, serviceOpsApiRef } from './api';
-import { actionsRouteRef, backlogRouteRef, rootRouteRef } from './routes';
+import {
+  ServiceOpsClient,
+  serviceOpsApiRef,
+  SigningKeysClient,
+  signingKeysApiRef,
+} from './api';
+import {
+  actionsRouteRef,
+  backlogRouteRef,
+  rootRouteRef,
+  signingKeysRouteRef,
+} from './routes';
 
 /** The service-ops frontend plugin for the legacy frontend system. */
 export const serviceOpsPlugin = createPlugin({
@@ -19,11 +29,18 @@ export const serviceOpsPlugin = createPlugin({
       factory: ({ discoveryApi, fetchApi }) =>
         new ServiceOpsClient({ discoveryApi, fetchApi }),
     }),
+    createApiFactory({
+      api: signingKeysApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new SigningKeysClient({ discoveryApi, fetchApi }),
+    }),
   ],
   routes: {
     entityContent: rootRouteRef,
     backlogContent: backlogRouteRef,
     actionsContent: actionsRouteRef,
+    signingKeysContent: signingKeysRouteRef,
   },
 });
 
@@ -65,6 +82,21 @@ export const EntityServiceOpsActionsContent = serviceOpsPlugin.provide(
     component: () =>
       import('./components/ActionsContent').then(m => m.ActionsContent),
     mountPoint: actionsRouteRef,
+  }),
+);
+
+/**
+ * The Signing keys tab of the signing container (content-bundler): every tenant's key,
+ * its age, the annual rotation, the quarter's drill and replication, and emergency or
+ * drill rotations approved by a second person. Use with `isSigningKeysTarget` on an
+ * `EntityLayout.Route` (path `signing-keys`).
+ */
+export const EntityServiceOpsSigningKeysContent = serviceOpsPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityServiceOpsSigningKeysContent',
+    component: () =>
+      import('./components/SigningKeysContent').then(m => m.SigningKeysContent),
+    mountPoint: signingKeysRouteRef,
   }),
 );
 

@@ -1,5 +1,6 @@
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import {
+  isSigningKeysTarget,
   isCollabDrainTarget,
   isServiceOpsAvailable,
 } from '../lib/entityFilters';
@@ -39,5 +40,19 @@ export const actionsEntityContent = EntityContentBlueprint.make({
     filter: isCollabDrainTarget,
     loader: () =>
       import('../components/ActionsContent').then(m => <m.ActionsContent />),
+  },
+});
+
+/** The Signing keys tab of the signing container: tenants' keys, drills, rotations. */
+export const signingKeysEntityContent = EntityContentBlueprint.make({
+  name: 'signing-keys',
+  params: {
+    path: 'signing-keys',
+    title: 'Signing keys',
+    filter: isSigningKeysTarget,
+    loader: () =>
+      import('../components/SigningKeysContent').then(m => (
+        <m.SigningKeysContent />
+      )),
   },
 });

@@ -1,5 +1,5 @@
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
-import { serviceOpsApi } from './apis';
+import { serviceOpsApi, signingKeysApi } from './apis';
 import {
   declaredContainersEntityCard,
   declaredDeploymentEntityCard,
@@ -8,6 +8,7 @@ import {
   actionsEntityContent,
   backlogEntityContent,
   operationsEntityContent,
+  signingKeysEntityContent,
 } from './entityContents';
 
 /** The service-ops frontend plugin for the new frontend system. */
@@ -16,9 +17,11 @@ export const serviceOpsPlugin = createFrontendPlugin({
   title: 'Service operations',
   extensions: [
     serviceOpsApi,
+    signingKeysApi,
     operationsEntityContent,
     backlogEntityContent,
     actionsEntityContent,
+    signingKeysEntityContent,
     declaredDeploymentEntityCard,
     declaredContainersEntityCard,
   ],

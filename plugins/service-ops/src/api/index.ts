@@ -21,3 +21,13 @@ export type {
   ApproveOperationOptions,
 } from './ServiceOpsApi';
 export { ServiceOpsClient } from './ServiceOpsClient';
+export { signingKeysApiRef, KEY_INVENTORY_SORTS } from './SigningKeysApi';
+export type {
+  SigningKeysApi,
+  GetKeyInventoryOptions,
+  GetTenantKeysOptions,
+  KeyInventorySort,
+  StartKeyRotationOptions,
+  TenantKeysResponse,
+} from './SigningKeysApi';
+export { SigningKeysClient } from './SigningKeysClient';

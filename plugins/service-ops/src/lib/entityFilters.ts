@@ -38,3 +38,18 @@ export function isCollabDrainTarget(entity: Entity): boolean {
     entity.metadata.name;
   return container === COLLAB_DRAIN_CONTAINER;
 }
+
+/** The container that signs the bundles with the tenants' keys (the backend's `keys.container`). */
+export const SIGNING_KEYS_CONTAINER = 'content-bundler';
+
+/**
+ * Whether the Signing keys tab applies: content-service's content-bundler ("per-device
+ * bundle encryption + signing worker"), found as the backend finds it.
+ */
+export function isSigningKeysTarget(entity: Entity): boolean {
+  if (!isContainerEntity(entity)) return false;
+  const container =
+    entity.metadata.annotations?.['backstage.io/kubernetes-id'] ??
+    entity.metadata.name;
+  return container === SIGNING_KEYS_CONTAINER;
+}

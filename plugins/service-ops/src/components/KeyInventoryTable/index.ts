@@ -1,0 +1,1 @@
+export { KeyInventoryTable } from './KeyInventoryTable';

@@ -1,0 +1,1 @@
+export { KeyRotationProgress, rotationTitle } from './KeyRotationProgress';

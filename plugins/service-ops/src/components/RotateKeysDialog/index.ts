@@ -1,0 +1,1 @@
+export { RotateKeysDialog, rotationFormProblems } from './RotateKeysDialog';

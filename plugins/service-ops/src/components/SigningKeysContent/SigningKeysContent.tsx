@@ -1,0 +1,268 @@
+import { useEffect, useState } from 'react';
+import useInterval from 'react-use/esm/useInterval';
+import {
+  InfoCard,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  isFinalOperationState,
+  KeyRotationParameters,
+  Operation,
+  serviceOpsKeyRotationApprovePermission,
+  serviceOpsKeyRotationPermission,
+} from '@internal/backstage-plugin-service-ops-common';
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
+import LinearProgress from '@mui/material/LinearProgress';
+import Stack from '@mui/material/Stack';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
+import { useEntityOperations, useOperation } from '../../hooks/useOperations';
+import { backendMessage } from '../../lib/backendMessage';
+import { formatAge } from '../../lib/formatAge';
+import { KeyInventoryTable } from '../KeyInventoryTable';
+import { KeyRotationProgress, rotationTitle } from '../KeyRotationProgress';
+import { actorName, OperationStateChip } from '../OperationProgress';
+import { RotateKeysDialog } from '../RotateKeysDialog';
+
+function useNow(intervalMs: number): number {
+  const [now, setNow] = useState(Date.now());
+  useInterval(() => setNow(Date.now()), intervalMs);
+  return now;
+}
+
+/** Whether the user holds a permission on the entity; undefined while it is checked. */
+function useAllowed(
+  permission: typeof serviceOpsKeyRotationPermission,
+  resourceRef: string,
+): { allowed?: boolean; error?: Error } {
+  const result = usePermission({ permission, resourceRef });
+  if (result.loading) return {};
+  // When the check itself fails, the backend still decides.
+  return { allowed: result.allowed || !!result.error, error: result.error };
+}
+
+function LiveRotation(props: {
+  entityRef: string;
+  id: string;
+  canCancel: boolean;
+  canApprove: boolean;
+  onChanged: () => void;
+}) {
+  const { entityRef, id, canCancel, canApprove, onChanged } = props;
+  const operation = useOperation(entityRef, id);
+  const running =
+    !!operation.value && !isFinalOperationState(operation.value.state);
+  const now = useNow(running ? 1_000 : 15_000);
+  if (operation.loading)
+    return <LinearProgress aria-label="loading the rotation" />;
+  if (!operation.value)
+    return (
+      <ResponseErrorPanel
+        title="Could not load the rotation"
+        error={operation.error ?? new Error(`no operation ${id}`)}
+      />
+    );
+  return (
+    <KeyRotationProgress
+      operation={operation.value}
+      now={now}
+      canCancel={canCancel}
+      canApprove={canApprove}
+      refreshError={operation.error}
+      onChanged={() => {
+        operation.refresh();
+        onChanged();
+      }}
+    />
+  );
+}
+
+function RotationHistory(props: { operations: Operation[]; now: number }) {
+  const { operations, now } = props;
+  if (operations.length === 0)
+    return (
+      <Typography variant="body2" color="text.secondary">
+        No key rotation has been asked for from the portal yet.
+      </Typography>
+    );
+  return (
+    <Table size="small" aria-label="key rotations">
+      <TableHead>
+        <TableRow>
+          <TableCell>When</TableCell>
+          <TableCell>What</TableCell>
+          <TableCell>Asked by</TableCell>
+          <TableCell>Approved by</TableCell>
+          <TableCell>State</TableCell>
+          <TableCell>Outcome</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {operations.map(operation => (
+          <TableRow key={operation.id}>
+            <TableCell>{formatAge(operation.createdAt, now)}</TableCell>
+            <TableCell>{rotationTitle(operation)}</TableCell>
+            <TableCell>{actorName(operation.actor)}</TableCell>
+            <TableCell>
+              {(operation.approval?.approvals ?? [])
+                .map(a => actorName(a.by))
+                .join(', ') || '—'}
+            </TableCell>
+            <TableCell>
+              <OperationStateChip operation={operation} />
+            </TableCell>
+            <TableCell>{operation.error ?? operation.reason}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+/**
+ * The Signing keys tab of the signing container (content-bundler): every tenant's
+ * signing key (active kid and age, the annual rotation, the quarter's drill,
+ * replication per region) with search and filters, rotation of one tenant or a bulk
+ * list (emergency or drill, approved by a second person), the rotations' live progress
+ * and their history.
+ */
+export function SigningKeysContent() {
+  const { entity } = useEntity();
+  const entityRef = stringifyEntityRef(entity);
+  const rotate = useAllowed(serviceOpsKeyRotationPermission, entityRef);
+  const approve = useAllowed(serviceOpsKeyRotationApprovePermission, entityRef);
+  const history = useEntityOperations(entityRef);
+  const now = useNow(15_000);
+  const [dialogTenants, setDialogTenants] = useState<string[]>();
+  const [followed, setFollowed] = useState<string[]>([]);
+  const [keysChanged, setKeysChanged] = useState(0);
+  const rotations = (history.value?.items ?? []).filter(
+    o => o.kind === 'key-rotation',
+  );
+  const activeKey = rotations
+    .filter(o => !isFinalOperationState(o.state))
+    .map(o => o.id)
+    .join(',');
+  useEffect(() => {
+    if (!activeKey) return;
+    setFollowed(ids => {
+      const more = activeKey.split(',').filter(id => !ids.includes(id));
+      return more.length ? [...more, ...ids] : ids;
+    });
+  }, [activeKey]);
+  // A rotation that ends changes keys: read the inventory again.
+  const finishedKey = rotations
+    .filter(o => isFinalOperationState(o.state))
+    .map(o => o.id)
+    .join(',');
+  useEffect(() => setKeysChanged(n => n + 1), [finishedKey]);
+
+  const tenantsInFlight = new Set(
+    rotations
+      .filter(o => !isFinalOperationState(o.state))
+      .flatMap(
+        o => (o.parameters as unknown as KeyRotationParameters).tenants ?? [],
+      ),
+  );
+
+  return (
+    <Stack spacing={3}>
+      {rotate.allowed === false && (
+        <Alert severity="info">
+          <AlertTitle>You may not rotate signing keys</AlertTitle>
+          Rotating needs {serviceOpsKeyRotationPermission.name} on {entityRef},
+          which the portal gives to its owners and the platform on-call group.
+          You can still see every tenant's keys and follow the rotations.
+        </Alert>
+      )}
+      {rotate.error && (
+        <Alert severity="warning">
+          <AlertTitle>Could not check your permission to rotate</AlertTitle>
+          {rotate.error.message}; the backend checks it when you ask.
+        </Alert>
+      )}
+      {followed.length > 0 && (
+        <InfoCard
+          title="Rotations"
+          subheader="Asked for or running while this page is open, kept live"
+        >
+          <Stack spacing={4}>
+            {followed.map(id => (
+              <LiveRotation
+                key={id}
+                entityRef={entityRef}
+                id={id}
+                canCancel={rotate.allowed !== false}
+                canApprove={approve.allowed === true}
+                onChanged={() => history.refresh()}
+              />
+            ))}
+          </Stack>
+        </InfoCard>
+      )}
+      <InfoCard
+        title="Signing keys per tenant"
+        subheader="content-service's HSM-backed bundle-signing keys: kid rotated annually, emergency rotation drilled quarterly, each key replicated to every region's JWKS"
+      >
+        {tenantsInFlight.size > 0 && (
+          <Alert severity="info" sx={{ mb: 2 }}>
+            A rotation is under way for{' '}
+            {[...tenantsInFlight].slice(0, 5).join(', ')}
+            {tenantsInFlight.size > 5
+              ? ` and ${tenantsInFlight.size - 5} more`
+              : ''}
+            .
+          </Alert>
+        )}
+        <KeyInventoryTable
+          entityRef={entityRef}
+          canRotate={rotate.allowed !== false}
+          refreshKey={keysChanged}
+          onRotate={setDialogTenants}
+        />
+      </InfoCard>
+      <InfoCard
+        title="History"
+        subheader="Key rotations asked for in the portal, newest first"
+      >
+        {history.loading && <LinearProgress aria-label="loading the history" />}
+        {history.error && !history.value && (
+          <ResponseErrorPanel
+            title="Could not load the rotations"
+            error={history.error}
+          />
+        )}
+        {history.error && history.value && (
+          <WarningPanel
+            severity="warning"
+            title="Could not refresh the rotations; showing the last list"
+            message={backendMessage(history.error)}
+          />
+        )}
+        {history.value && <RotationHistory operations={rotations} now={now} />}
+      </InfoCard>
+      <RotateKeysDialog
+        open={!!dialogTenants}
+        entityRef={entityRef}
+        tenants={dialogTenants ?? []}
+        onClose={() => setDialogTenants(undefined)}
+        onStarted={operation => {
+          setDialogTenants(undefined);
+          setFollowed(ids =>
+            ids.includes(operation.id) ? ids : [operation.id, ...ids],
+          );
+          history.refresh();
+        }}
+      />
+    </Stack>
+  );
+}
