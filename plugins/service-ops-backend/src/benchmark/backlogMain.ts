@@ -581,8 +581,8 @@ function statementKind(sql: string): string {
   if (/^insert into saga_processed/.test(sql))
     return 'claim the sequences (`saga_processed`)';
   if (/^insert into saga_malformed/.test(sql)) return 'store malformed events';
-  if (/^insert into saga_instances.* where false$/.test(sql))
-    return 'insert and lock the sagas (`saga_instances`, in id order)';
+  if (/^select count\(pg_advisory_xact_lock/.test(sql))
+    return "lock the sagas (advisory locks, in their keys' order)";
   if (/^insert into saga_steps/.test(sql))
     return 'insert the steps (`saga_steps`)';
   if (/^select .* from saga_steps/.test(sql)) return "read the sagas' steps";
@@ -1601,7 +1601,7 @@ function renderSection(r: Report): string {
     ...b.statements.map(
       st =>
         `| ${st.kind}: sent until answered${
-          st.kind.startsWith('insert and lock')
+          st.kind.startsWith('lock the sagas')
             ? ' (including waiting for the locks of the other transaction)'
             : ''
         } | ${int(st.n)} | ${sec(st.ms)} | ${ms(

@@ -1,3 +1,4 @@
+import knexFactory from 'knex';
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import {
@@ -267,6 +268,52 @@ describe.each(databases.eachSupportedId())('DatabaseSagaStore on %s', id => {
     expect(await store.apply(batch.slice(0, 600))).toEqual(
       Array(600).fill('already-processed'),
     );
+  });
+
+  it('folds every step when transactions on several connections apply steps of the same sagas at once', async () => {
+    const { knex } = await createStore(id);
+    // Three stores, as three backends would have: on PostgreSQL, pools of their own.
+    const pools =
+      knex.client.config.client === 'pg'
+        ? [0, 1, 2].map(() =>
+            knexFactory({
+              client: 'pg',
+              connection: knex.client.config.connection,
+              pool: { min: 0, max: 2 },
+            }),
+          )
+        : [knex, knex, knex];
+    try {
+      const stores = await Promise.all(
+        pools.map(pool =>
+          DatabaseSagaStore.create({ getClient: async () => pool }),
+        ),
+      );
+      const sagas = 300;
+      const steps: SagaStepName[] = [
+        'draft-published',
+        'built',
+        'course-version-published',
+      ];
+      const batches = steps.map((step, s) =>
+        Array.from({ length: sagas }, (_, i) =>
+          delivery(`race-${i}`, step, T0 - (3 - s) * MIN),
+        ),
+      );
+      for (let round = 0; round < 3; round++) {
+        // each round: the three steps of 100 sagas, one step per store, at once
+        const slice = (b: SagaDelivery[]) =>
+          b.slice(round * 100, round * 100 + 100);
+        await Promise.all(
+          stores.map((store, s) => store.apply(slice(batches[s]))),
+        );
+      }
+      const { counts } = await stores[0].counts(clock(T0));
+      expect(counts.completed).toBe(sagas);
+      expect(counts.running).toBe(0);
+    } finally {
+      if (pools[0] !== knex) await Promise.all(pools.map(p => p.destroy()));
+    }
   });
 
   it('projects the same saga whatever order its events come in', async () => {

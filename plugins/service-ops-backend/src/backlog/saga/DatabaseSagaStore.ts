@@ -112,13 +112,6 @@ const MALFORMED_COLUMNS = {
   excerpt: 'text',
   received_at: 'bigint',
 } as const;
-const PLACEHOLDER_COLUMNS = {
-  id: 'text',
-  state: 'text',
-  current_step: 'text',
-  started_at: 'bigint',
-  updated_at: 'bigint',
-} as const;
 const FIELD_COLUMNS = {
   region: 'text',
   tenant_id: 'text',
@@ -158,6 +151,9 @@ const FOLD_INPUT = [
   'reason',
 ] as const;
 type FoldInput = Pick<StepRow, (typeof FOLD_INPUT)[number]>;
+
+/** Seeds the hash of a saga's id into its advisory lock's key (any constant would do). */
+const SAGA_LOCK_SEED = 7031;
 
 const messageKey = (stream: string, seq: number) => `${stream}\n${seq}`;
 const stepKey = (instanceId: string, step: string) => `${step}\n${instanceId}`;
@@ -321,34 +317,26 @@ export class DatabaseSagaStore implements SagaProjectionStore {
   }
 
   /**
-   * Inserts the sagas not known yet and, on PostgreSQL, locks them all (the known ones
-   * as `FOR UPDATE` would), in the order of their ids. Returns the ids in that order.
+   * On PostgreSQL, takes a transaction-scoped advisory lock per saga, in the order of
+   * the locks' keys, so that two transactions (of this backend or another) never fold one
+   * saga at once, and never deadlock. No row is written for it: the sagas are inserted or
+   * updated once, folded, by `refold`. SQLite has one writer and nothing to lock. Returns
+   * the ids.
    */
   private async lockInstances(
     tx: Knex.Transaction,
     events: SagaEvent[],
   ): Promise<string[]> {
-    const firstOf = new Map<string, SagaEvent>();
-    for (const event of events)
-      if (!firstOf.has(event.instanceId)) firstOf.set(event.instanceId, event);
-    const ids = [...firstOf.keys()].sort(byCodePoint);
-    const placeholders = ids.map(id => {
-      const event = firstOf.get(id)!;
-      return {
-        id,
-        state: 'running',
-        current_step: event.step,
-        started_at: event.occurredAt,
-        updated_at: event.occurredAt,
-      };
-    });
-    // One statement, row by row in id order: a new saga is inserted, a known one locked
-    // (PostgreSQL locks every row ON CONFLICT DO UPDATE meets, whether it updates or not;
-    // several backends may project at once: one order, no deadlock). SQLite has one
-    // writer and nothing to lock.
-    await this.insertRows(tx, INSTANCES, PLACEHOLDER_COLUMNS, placeholders, {
-      onConflict: 'on conflict (id) do update set id = excluded.id where false',
-    });
+    const ids = [...new Set(events.map(e => e.instanceId))];
+    if (this.isPostgres && ids.length)
+      // Keys are 64-bit hashes of the ids: two sagas sharing one only wait for each other.
+      await tx.raw(
+        `select count(pg_advisory_xact_lock(k)) from (
+           select distinct hashtextextended(id, ${SAGA_LOCK_SEED}) as k
+           from json_array_elements_text(?::json) as id order by k
+         ) as keys`,
+        [JSON.stringify(ids)],
+      );
     return ids;
   }
 
