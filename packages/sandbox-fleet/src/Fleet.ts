@@ -3,7 +3,9 @@ import {
   AcceleratedClock,
   Clock,
   Cluster,
+  CRASH_LOOP_ANNOTATION,
   findType,
+  typeOfKind,
   generateTls,
   GeneratedTls,
 } from '@internal/k8s-emulator';
@@ -121,6 +123,52 @@ export class Fleet {
 
   async stop() {
     await Promise.all(this.clusters.map(c => c.cluster.stop()));
+  }
+
+  /**
+   * Releases a new version of a container: its pod template's image gets the tag
+   * `version` in each region (all by default), as a CD pipeline would write it; an Argo
+   * rollout then starts its canary or blue/green. In the `crashLoop` regions the new pods
+   * crash-loop (a bad build in one region). Returns the regions changed.
+   */
+  release(options: {
+    container: string;
+    version: string;
+    regions?: RegionName[];
+    crashLoop?: RegionName[];
+  }): RegionName[] {
+    const changed: RegionName[] = [];
+    for (const { region, cluster } of this.clusters) {
+      if (options.regions && !options.regions.includes(region)) continue;
+      for (const kind of ['Rollout', 'Deployment']) {
+        const type = typeOfKind(
+          kind === 'Rollout' ? 'argoproj.io/v1alpha1' : 'apps/v1',
+          kind,
+        )!;
+        const workload = cluster.store
+          .list(type)
+          .find(o => o.metadata.name === options.container);
+        if (!workload) continue;
+        const next = structuredClone(workload);
+        const template = next.spec.template;
+        template.spec.containers = template.spec.containers.map((c: any) =>
+          c.name === options.container
+            ? {
+                ...c,
+                image: `${c.image.replace(/:[^:/]*$/, '')}:${options.version}`,
+              }
+            : c,
+        );
+        const annotations = { ...template.metadata?.annotations };
+        if (options.crashLoop?.includes(region))
+          annotations[CRASH_LOOP_ANNOTATION] = 'true';
+        else delete annotations[CRASH_LOOP_ANNOTATION];
+        template.metadata = { ...template.metadata, annotations };
+        cluster.store.update(type, next);
+        changed.push(region);
+      }
+    }
+    return changed;
   }
 
   /** The `kubernetes` section of app-config that points Backstage at this fleet. */

@@ -87,6 +87,7 @@ export class RolloutController {
         currentPodHash: hash,
         currentStepIndex: 0,
         pauseConditions: undefined,
+        controllerPause: undefined,
         abort: undefined,
         promoteFull: undefined,
       });
@@ -211,7 +212,16 @@ export class RolloutController {
     const status = { ...(rollout.status ?? {}) };
     const now = this.ctx.now();
     const activeHash: string = status.stableRS ?? hash;
-    this.workloads.setReplicas(current, replicas);
+    // Aborted, the preview is scaled down; otherwise it runs at full size.
+    if (!(status.abort && activeHash !== hash))
+      this.workloads.setReplicas(current, replicas);
+    if (activeHash !== hash) {
+      // The active ReplicaSet keeps serving at the rollout's size (the HPA's too).
+      const active = old.find(
+        rs => rs.metadata.labels?.['pod-template-hash'] === activeHash,
+      );
+      if (active) this.workloads.setReplicas(active, replicas);
+    }
     if (activeHash === hash) {
       old.forEach(rs => {
         const scaledDownAt =
