@@ -6,6 +6,7 @@ import {
 import { LiveStateService } from '../kubernetes/KubernetesLiveState';
 import { KubernetesActions } from '../kubernetes/KubernetesActions';
 import { CollabDrainNotices } from './CollabDrainNotices';
+import { mergeSteps } from './steps';
 import {
   Advance,
   OperationContext,
@@ -179,26 +180,9 @@ export class CollabDrainHandler implements OperationHandler {
   ): Promise<void> {
     await context.save({
       progress: progress as unknown as JsonObject,
-      ...(steps ? { steps: this.mergeSteps(context, steps) } : {}),
-    });
-  }
-
-  private mergeSteps(
-    context: OperationContext,
-    changes: Record<string, Partial<OperationStep>>,
-  ): OperationStep[] {
-    const now = new Date(context.now()).toISOString();
-    return context.operation.steps.map(step => {
-      const change = changes[step.id];
-      if (!change) return step;
-      const next = { ...step, ...change };
-      if (change.status === 'running' && !step.startedAt) next.startedAt = now;
-      if (
-        change.status &&
-        ['succeeded', 'failed', 'skipped'].includes(change.status)
-      )
-        next.finishedAt = now;
-      return next;
+      ...(steps
+        ? { steps: mergeSteps(context.operation.steps, steps, context.now()) }
+        : {}),
     });
   }
 
