@@ -11,6 +11,7 @@ import {
   PolicyV1Api,
 } from '@kubernetes/client-node';
 import { Cluster } from './Cluster';
+import { CRASH_LOOP_ANNOTATION } from './controllers/WorkloadController';
 import { waitFor } from './testing/waitFor';
 import { ManualClock } from './controllers/Clock';
 import { MetricsProvider } from './controllers/context';
@@ -453,6 +454,123 @@ describe('Cluster controllers', () => {
       canary: { weights: { canary: { weight: 0 }, stable: { weight: 100 } } },
     });
     expect(await pods()).toEqual({ 'content:1': 10 });
+  });
+
+  it('restarts a new template from the first step, crash-loops annotated pods, and scales an aborted preview down', async () => {
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+    const canaryGroup = {
+      group: 'argoproj.io',
+      version: 'v1alpha1',
+      namespace: 'demo',
+      plural: 'rollouts',
+      name: 'canary-crash',
+    };
+    const canary = (image: string, crash = false) => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'canary-crash', namespace: 'demo' },
+      spec: {
+        replicas: 4,
+        selector: { matchLabels: { app: 'canary-crash' } },
+        template: {
+          metadata: {
+            labels: { app: 'canary-crash' },
+            ...(crash
+              ? { annotations: { [CRASH_LOOP_ANNOTATION]: 'true' } }
+              : {}),
+          },
+          spec: { containers: [{ name: 'api', image }] },
+        },
+        strategy: {
+          canary: {
+            steps: [
+              { setWeight: 25 },
+              { pause: {} },
+              { setWeight: 50 },
+              { pause: {} },
+            ],
+          },
+        },
+      },
+    });
+    const read = async () =>
+      (await custom.getNamespacedCustomObject(canaryGroup)) as any;
+    const replace = async (body: any) =>
+      custom.replaceNamespacedCustomObject({
+        ...canaryGroup,
+        body: { ...body, metadata: (await read()).metadata },
+      });
+    await custom.createNamespacedCustomObject({
+      ...canaryGroup,
+      body: canary('c:1'),
+    });
+    advance(20);
+    await replace(canary('c:2'));
+    advance(30);
+    await custom.patchNamespacedCustomObjectStatus(
+      { ...canaryGroup, body: { status: { pauseConditions: null } } },
+      merge,
+    );
+    advance(30);
+    expect((await read()).status.currentStepIndex).toBe(3);
+    // A new template while paused at 50%: back to the first pause, not past it.
+    await replace(canary('c:3', true));
+    advance(60);
+    const status = (await read()).status;
+    expect(status).toMatchObject({ phase: 'Paused', currentStepIndex: 1 });
+    const crashing = (
+      await kc.makeApiClient(CoreV1Api).listNamespacedPod({
+        namespace: 'demo',
+        labelSelector: `app=canary-crash,rollouts-pod-template-hash=${status.currentPodHash}`,
+      })
+    ).items.filter(p => !p.metadata?.deletionTimestamp);
+    expect(crashing).toHaveLength(1);
+    const container = crashing[0].status!.containerStatuses![0];
+    expect(container.ready).toBe(false);
+    expect(container.restartCount).toBeGreaterThanOrEqual(5);
+    expect(container.lastState?.terminated?.reason).toBe('Error');
+
+    const bgGroup = { ...canaryGroup, name: 'bg-abort' };
+    const bg = (image: string) => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'bg-abort', namespace: 'demo' },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'bg-abort' } },
+        template: {
+          metadata: { labels: { app: 'bg-abort' } },
+          spec: { containers: [{ name: 'api', image }] },
+        },
+        strategy: {
+          blueGreen: { activeService: 'bg', autoPromotionEnabled: false },
+        },
+      },
+    });
+    await custom.createNamespacedCustomObject({ ...bgGroup, body: bg('b:1') });
+    advance(20);
+    const blue = ((await custom.getNamespacedCustomObject(bgGroup)) as any)
+      .metadata;
+    await custom.replaceNamespacedCustomObject({
+      ...bgGroup,
+      body: { ...bg('b:2'), metadata: blue },
+    });
+    advance(30);
+    await custom.patchNamespacedCustomObjectStatus(
+      { ...bgGroup, body: { status: { abort: true } } },
+      merge,
+    );
+    advance(60);
+    const images = (
+      await kc.makeApiClient(CoreV1Api).listNamespacedPod({
+        namespace: 'demo',
+        labelSelector: 'app=bg-abort',
+      })
+    ).items
+      .filter(p => !p.metadata?.deletionTimestamp)
+      .map(p => p.spec!.containers[0].image);
+    expect(images).toEqual(['b:1', 'b:1']);
   });
 
   it('brings a blue/green preview up, waits for promotion, then switches and scales the old set down', async () => {

@@ -11,6 +11,10 @@ import {
   catalogLocationCreatePermission,
 } from '@backstage/plugin-catalog-common/alpha';
 import {
+  serviceOpsRolloutAbortPermission,
+  serviceOpsRolloutPromoteFullPermission,
+  serviceOpsRolloutPromotePermission,
+  serviceOpsRolloutRetryPermission,
   serviceOpsCollabDrainPermission,
   serviceOpsLiveReadPermission,
 } from '@internal/backstage-plugin-service-ops-common';
@@ -144,6 +148,40 @@ describe('ServiceOpsPermissionPolicy', () => {
       ),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
   });
+
+  it.each([
+    serviceOpsRolloutPromotePermission,
+    serviceOpsRolloutPromoteFullPermission,
+    serviceOpsRolloutAbortPermission,
+    serviceOpsRolloutRetryPermission,
+  ])(
+    'lets owners (conditionally) and platform on-call act on rollouts: $name',
+    async permission => {
+      await expect(
+        policy.handle({ permission }, as('user:default/dana.author')),
+      ).resolves.toMatchObject({
+        result: AuthorizeResult.CONDITIONAL,
+        conditions: {
+          rule: 'IS_ENTITY_OWNER',
+          params: {
+            claims: [
+              'user:default/dana.author',
+              'group:default/authoring-team',
+            ],
+          },
+        },
+      });
+      await expect(
+        policy.handle({ permission }, as('user:default/lee.release')),
+      ).resolves.toMatchObject({
+        result: AuthorizeResult.CONDITIONAL,
+        conditions: { params: { claims: ['user:default/lee.release'] } },
+      });
+      await expect(
+        policy.handle({ permission }, as('user:default/sam.oncall')),
+      ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    },
+  );
 
   it('denies changes nobody has been given', async () => {
     await expect(

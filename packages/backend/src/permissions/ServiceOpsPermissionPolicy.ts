@@ -31,8 +31,9 @@ export const DEFAULT_PLATFORM_GROUPS = ['group:default/platform-oncall'];
  * - members of the platform groups (`serviceOps.permissions.platformGroups`) may do everything;
  * - everyone signed in may read, and may use software templates;
  * - changing a catalog entity (refresh, unregister, delete) and acting on it through
- *   service-ops (a collab drain: `service-ops.operation.collab-drain`, a resource
- *   permission on the entity) is for the entity's owners;
+ *   service-ops (a collab drain: `service-ops.operation.collab-drain`; rollouts:
+ *   `service-ops.operation.rollout-promote`, `-promote-full`, `-abort`, `-retry`; each a
+ *   resource permission on the entity) is for the entity's owners;
  * - registering or removing catalog locations and creating entities by hand is for the
  *   platform groups only; anything else that is not a read is denied.
  */
