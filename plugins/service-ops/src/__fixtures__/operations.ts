@@ -332,8 +332,28 @@ export function operationsApiFixtures(): Pick<
   | 'getOperation'
   | 'cancelOperation'
   | 'approveOperation'
+  | 'getRollout'
+  | 'previewRollout'
+  | 'startRollout'
 > {
   return {
+    getRollout: async ({ entityRef }) => ({
+      entityRef,
+      container: entityRef.replace(/^.*\//, ''),
+      generatedAt: new Date().toISOString(),
+      regions: [],
+      missing: [],
+    }),
+    previewRollout: async target => ({
+      kind: 'rollout-promote',
+      action: target.action,
+      entityRef: target.entityRef,
+      container: target.entityRef.replace(/^.*\//, ''),
+      regions: [],
+      approvalsRequired: 0,
+      warnings: [],
+    }),
+    startRollout: async () => buildWaitingOperation(),
     previewCollabDrain: async target => buildPreview(target),
     startCollabDrain: async () => buildWaitingOperation(),
     getOperations: async () => buildOperationList([]),

@@ -3,6 +3,10 @@ import type {
   BacklogHistory,
   CollabDrainPreview,
   EntityBacklog,
+  EntityRollout,
+  RolloutAction,
+  RolloutExpectation,
+  RolloutPreview,
   EntitySnapshot,
   Operation,
   OperationList,
@@ -97,6 +101,27 @@ export interface StartCollabDrainOptions extends CollabDrainTarget {
   idempotencyKey: string;
 }
 
+/** What a rollout action acts on: the container entity and its regions in order. */
+export interface RolloutTarget {
+  /** A container Component whose workload is an Argo Rollout, e.g. `component:default/content-api`. */
+  entityRef: string;
+  action: RolloutAction;
+  /** The regions in order (a wave when more than one). */
+  clusters: string[];
+}
+
+export interface StartRolloutOptions extends RolloutTarget {
+  /** What the operator saw of each region (the preview's `view.expected`). */
+  expected: Record<string, RolloutExpectation>;
+  /** Why (at least 10 characters); kept with the operation. */
+  reason: string;
+  /** The target's name as typed; not asked for an abort. */
+  confirm?: string;
+  incidentUrl?: string;
+  /** Sent as the `Idempotency-Key` header (see {@link StartCollabDrainOptions}). */
+  idempotencyKey: string;
+}
+
 export interface GetOperationsOptions {
   entityRef: string;
   /** 1 to 200; the backend's default (50) when absent. */
@@ -136,6 +161,12 @@ export interface ServiceOpsApi {
   previewCollabDrain(options: CollabDrainTarget): Promise<CollabDrainPreview>;
   /** Starts a collab drain, or answers the earlier one started with the same key. */
   startCollabDrain(options: StartCollabDrainOptions): Promise<Operation>;
+  /** A container's Argo rollout in every region: steps, pods, analysis, actions. */
+  getRollout(options: { entityRef: string }): Promise<EntityRollout>;
+  /** What a rollout action would do now, per region, and what it needs. */
+  previewRollout(options: RolloutTarget): Promise<RolloutPreview>;
+  /** Starts a rollout action; 409 when a region moved since `expected` was read. */
+  startRollout(options: StartRolloutOptions): Promise<Operation>;
   /** The entity's operations, newest first. */
   getOperations(options: GetOperationsOptions): Promise<OperationList>;
   /** One operation with its steps. */

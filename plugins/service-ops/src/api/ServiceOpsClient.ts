@@ -4,6 +4,8 @@ import type {
   BacklogHistory,
   CollabDrainPreview,
   EntityBacklog,
+  EntityRollout,
+  RolloutPreview,
   EntitySnapshot,
   Operation,
   OperationList,
@@ -25,7 +27,9 @@ import type {
   GetSnapshotOptions,
   OperationIdOptions,
   ApproveOperationOptions,
+  RolloutTarget,
   ServiceOpsApi,
+  StartRolloutOptions,
   StartCollabDrainOptions,
 } from './ServiceOpsApi';
 
@@ -126,6 +130,36 @@ export class ServiceOpsClient implements ServiceOpsApi {
         ...drainTarget(options),
         reason,
         confirm,
+        ...(incidentUrl ? { incidentUrl } : {}),
+      },
+      { 'Idempotency-Key': idempotencyKey },
+    );
+  }
+
+  getRollout(options: { entityRef: string }): Promise<EntityRollout> {
+    return this.get('rollouts', { entityRef: options.entityRef });
+  }
+
+  previewRollout(options: RolloutTarget): Promise<RolloutPreview> {
+    const { entityRef, action, clusters } = options;
+    return this.post('operations/rollout/preview', {
+      entityRef,
+      action,
+      clusters,
+    });
+  }
+
+  startRollout(options: StartRolloutOptions): Promise<Operation> {
+    const { idempotencyKey, confirm, incidentUrl, ...rest } = options;
+    return this.post(
+      'operations/rollout',
+      {
+        entityRef: rest.entityRef,
+        action: rest.action,
+        clusters: rest.clusters,
+        expected: rest.expected,
+        reason: rest.reason,
+        ...(confirm ? { confirm } : {}),
         ...(incidentUrl ? { incidentUrl } : {}),
       },
       { 'Idempotency-Key': idempotencyKey },

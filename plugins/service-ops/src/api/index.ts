@@ -19,6 +19,8 @@ export type {
   GetOperationsOptions,
   OperationIdOptions,
   ApproveOperationOptions,
+  RolloutTarget,
+  StartRolloutOptions,
 } from './ServiceOpsApi';
 export { ServiceOpsClient } from './ServiceOpsClient';
 export { signingKeysApiRef, KEY_INVENTORY_SORTS } from './SigningKeysApi';

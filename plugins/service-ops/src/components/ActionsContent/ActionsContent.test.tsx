@@ -29,6 +29,7 @@ import {
   COLLAB_REF,
   collabEntity,
   collabPodNames,
+  operationsApiFixtures,
 } from '../../__fixtures__/operations';
 import { ActionsContent } from './ActionsContent';
 
@@ -64,6 +65,9 @@ function fakeBackend(options: { operations?: Operation[] } = {}) {
       ...(operations.find(o => o.id === id) ?? buildWaitingOperation()),
       state: 'pending' as const,
     })),
+    getRollout: operationsApiFixtures().getRollout,
+    previewRollout: operationsApiFixtures().previewRollout,
+    startRollout: operationsApiFixtures().startRollout,
   } satisfies ServiceOpsApi;
 }
 

@@ -13,6 +13,7 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { formatAge } from '../../lib/formatAge';
 import { formatSeconds, operationSeconds } from '../../lib/operationProgress';
+import { operationWording } from '../../lib/operationWording';
 import { OperationSteps } from '../OperationSteps';
 import { actorName, OperationStateChip } from '../OperationProgress';
 
@@ -31,9 +32,14 @@ const visuallyHidden = {
   width: '1px',
 } as const;
 
-function HistoryRow(props: { operation: Operation; now: number }) {
-  const { operation, now } = props;
+function HistoryRow(props: {
+  operation: Operation;
+  now: number;
+  showKind: boolean;
+}) {
+  const { operation, now, showKind } = props;
   const [open, setOpen] = useState(false);
+  const wording = operationWording(operation);
   const id = `operation-steps-${operation.id}`;
   return (
     <Fragment>
@@ -49,7 +55,10 @@ function HistoryRow(props: { operation: Operation; now: number }) {
         <TableCell sx={{ whiteSpace: 'nowrap' }}>
           {actorName(operation.actor)}
         </TableCell>
-        <TableCell>{operation.cluster}</TableCell>
+        {showKind && (
+          <TableCell sx={{ whiteSpace: 'nowrap' }}>{wording.noun}</TableCell>
+        )}
+        <TableCell>{operation.cluster.split(',').join(' → ')}</TableCell>
         <TableCell>
           <OperationStateChip operation={operation} />
         </TableCell>
@@ -72,9 +81,9 @@ function HistoryRow(props: { operation: Operation; now: number }) {
             sx={{ whiteSpace: 'nowrap' }}
             aria-expanded={open}
             aria-controls={id}
-            aria-label={`${open ? 'hide' : 'show'} the steps of the drain of ${
-              operation.cluster
-            } ${formatAge(operation.createdAt, now)}`}
+            aria-label={`${open ? 'hide' : 'show'} the steps of the ${
+              wording.noun
+            } of ${operation.cluster} ${formatAge(operation.createdAt, now)}`}
             onClick={() => setOpen(o => !o)}
           >
             {open ? 'Hide steps' : 'Steps'}
@@ -82,7 +91,7 @@ function HistoryRow(props: { operation: Operation; now: number }) {
         </TableCell>
       </TableRow>
       <TableRow>
-        <TableCell sx={{ py: 0 }} colSpan={COLUMNS}>
+        <TableCell sx={{ py: 0 }} colSpan={COLUMNS + (showKind ? 1 : 0)}>
           <Collapse in={open} timeout="auto" unmountOnExit id={id}>
             <Box sx={{ pb: 2 }}>
               {operation.error && (
@@ -101,7 +110,7 @@ function HistoryRow(props: { operation: Operation; now: number }) {
               )}
               <OperationSteps
                 steps={operation.steps}
-                label={`steps of drain ${operation.id}`}
+                label={`steps of ${wording.noun} ${operation.id}`}
                 now={now}
               />
             </Box>
@@ -117,12 +126,16 @@ export function OperationHistory(props: {
   operations: Operation[];
   totalCount: number;
   now: number;
+  /** Shown when there is none; about drains by default. */
+  emptyText?: string;
+  /** Adds a column with each operation's kind (promote, abort, …). */
+  showKind?: boolean;
 }) {
-  const { operations, totalCount, now } = props;
+  const { operations, totalCount, now, showKind = false } = props;
   if (operations.length === 0) {
     return (
       <Typography variant="body2" color="text.secondary">
-        No drain has been run on this container yet.
+        {props.emptyText ?? 'No drain has been run on this container yet.'}
       </Typography>
     );
   }
@@ -133,6 +146,7 @@ export function OperationHistory(props: {
           <TableRow sx={{ '& > th': { whiteSpace: 'nowrap' } }}>
             <TableCell>When</TableCell>
             <TableCell>Who</TableCell>
+            {showKind && <TableCell>Action</TableCell>}
             <TableCell>Region</TableCell>
             <TableCell>State</TableCell>
             <TableCell>Reason</TableCell>
@@ -146,7 +160,12 @@ export function OperationHistory(props: {
         </TableHead>
         <TableBody>
           {operations.map(operation => (
-            <HistoryRow key={operation.id} operation={operation} now={now} />
+            <HistoryRow
+              key={operation.id}
+              operation={operation}
+              now={now}
+              showKind={showKind}
+            />
           ))}
         </TableBody>
       </Table>

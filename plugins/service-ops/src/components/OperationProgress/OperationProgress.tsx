@@ -29,6 +29,7 @@ import {
   operationSeconds,
   operationStateColor,
 } from '../../lib/operationProgress';
+import { operationWording } from '../../lib/operationWording';
 import { ApprovalPanel } from '../ApprovalPanel';
 import { OperationSteps } from '../OperationSteps';
 
@@ -49,12 +50,13 @@ export function OperationStateChip(props: { operation: Operation }) {
   );
 }
 
-/** The Cancel button of a running drain, behind a confirmation. */
-function CancelDrain(props: {
+/** The Cancel button of a running operation, behind a confirmation. */
+function CancelOperation(props: {
   operation: Operation;
   onChanged: (operation: Operation) => void;
 }) {
   const api = useApi(serviceOpsApiRef);
+  const wording = operationWording(props.operation);
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
@@ -81,31 +83,28 @@ function CancelDrain(props: {
           setOpen(true);
         }}
       >
-        Cancel drain
+        Cancel {wording.noun}
       </Button>
       <Dialog
         open={open}
         onClose={() => !busy && setOpen(false)}
-        aria-labelledby="cancel-drain-title"
+        aria-labelledby={`cancel-${props.operation.id}-title`}
       >
-        <DialogTitle id="cancel-drain-title">Cancel this drain?</DialogTitle>
+        <DialogTitle id={`cancel-${props.operation.id}-title`}>
+          Cancel this {wording.noun}?
+        </DialogTitle>
         <DialogContent>
-          <DialogContentText>
-            No further pod is evicted. The pods not evicted yet are told the
-            drain is off, so their clients stay. Pods already evicted are not
-            brought back: their replacements keep running, and a pod being
-            evicted now still gets its replacement.
-          </DialogContentText>
+          <DialogContentText>{wording.cancelExplains}</DialogContentText>
           {error && (
             <Alert severity="error" sx={{ mt: 2 }}>
-              <AlertTitle>Could not cancel the drain</AlertTitle>
+              <AlertTitle>Could not cancel the {wording.noun}</AlertTitle>
               {backendMessage(error)}
             </Alert>
           )}
         </DialogContent>
         <DialogActions>
           <Button onClick={() => setOpen(false)} disabled={busy}>
-            Keep draining
+            {wording.keepGoing}
           </Button>
           <Button
             variant="contained"
@@ -113,7 +112,7 @@ function CancelDrain(props: {
             onClick={cancel}
             disabled={busy}
           >
-            {busy ? 'Cancelling…' : 'Cancel drain'}
+            {busy ? 'Cancelling…' : `Cancel ${wording.noun}`}
           </Button>
         </DialogActions>
       </Dialog>
@@ -121,23 +120,18 @@ function CancelDrain(props: {
   );
 }
 
-/** What a final operation means for the pods, in words. */
+/** What a final operation means for what it acted on, in words. */
 function Outcome(props: { operation: Operation }) {
   const { operation } = props;
+  const wording = operationWording(operation);
   if (operation.state === 'succeeded') {
-    return (
-      <Alert severity="success">
-        Every pod was replaced and the sessions reconnected.
-      </Alert>
-    );
+    return <Alert severity="success">{wording.succeeded}</Alert>;
   }
   if (operation.state === 'failed') {
     return (
       <Alert severity="error">
-        <AlertTitle>The drain failed</AlertTitle>
-        {operation.error ?? 'No reason was recorded.'} Pods evicted before the
-        failure stay replaced; the others keep running and were told the drain
-        is off.
+        <AlertTitle>The {wording.noun} failed</AlertTitle>
+        {operation.error ?? 'No reason was recorded.'} {wording.failed}
       </Alert>
     );
   }
@@ -148,8 +142,7 @@ function Outcome(props: { operation: Operation }) {
         {operation.cancelRequestedBy
           ? ` by ${actorName(operation.cancelRequestedBy)}`
           : ''}
-        : no further pod was evicted; the notified pods were told the drain is
-        off.
+        : {wording.cancelled}
       </Alert>
     );
   }
@@ -179,9 +172,13 @@ export function OperationProgress(props: {
   const progress = operationProgress(operation);
   const final = isFinalOperationState(operation.state);
   const noticeEnd = noticeEndsAt(operation);
-  const pods = operation.steps.filter(s => s.id.startsWith('evict:')).length;
+  const wording = operationWording(operation);
   return (
-    <Stack spacing={2} component="section" aria-label={`drain ${operation.id}`}>
+    <Stack
+      spacing={2}
+      component="section"
+      aria-label={`${wording.noun} ${operation.id}`}
+    >
       <Stack
         direction="row"
         spacing={2}
@@ -191,7 +188,7 @@ export function OperationProgress(props: {
       >
         <OperationStateChip operation={operation} />
         <Typography variant="subtitle1" component="h3">
-          Drain of {pods} pod(s) in {operation.cluster}
+          {wording.title(operation)}
         </Typography>
         <Typography variant="body2" color="text.secondary">
           asked by {actorName(operation.actor)}{' '}
@@ -201,7 +198,7 @@ export function OperationProgress(props: {
         </Typography>
         <Box sx={{ flexGrow: 1 }} />
         {!final && operation.state !== 'cancelling' && canCancel && (
-          <CancelDrain operation={operation} onChanged={onChanged} />
+          <CancelOperation operation={operation} onChanged={onChanged} />
         )}
       </Stack>
       <Typography variant="body2">
@@ -222,7 +219,7 @@ export function OperationProgress(props: {
       {refreshError && (
         <WarningPanel
           severity="warning"
-          title="Could not refresh the drain; showing the last state"
+          title={`Could not refresh the ${wording.noun}; showing the last state`}
           message={backendMessage(refreshError)}
         />
       )}
@@ -231,7 +228,7 @@ export function OperationProgress(props: {
           variant="determinate"
           value={progress.percent}
           color={operation.state === 'failed' ? 'error' : 'primary'}
-          aria-label="drain progress"
+          aria-label={`${wording.noun} progress`}
         />
         <Typography variant="caption" color="text.secondary">
           {progress.done} of {progress.total} steps done
@@ -253,14 +250,13 @@ export function OperationProgress(props: {
           {operation.cancelRequestedBy
             ? ` (asked by ${actorName(operation.cancelRequestedBy)})`
             : ''}
-          : no further pod is evicted; the notified pods are being told the
-          drain is off.
+          : {wording.cancelling}
         </Alert>
       )}
       <Outcome operation={operation} />
       <OperationSteps
         steps={operation.steps}
-        label={`steps of drain ${operation.id}`}
+        label={`steps of ${wording.noun} ${operation.id}`}
         now={now}
       />
     </Stack>

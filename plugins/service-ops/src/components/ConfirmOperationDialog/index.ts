@@ -1,0 +1,5 @@
+export {
+  ConfirmOperationDialog,
+  MIN_REASON_LENGTH,
+} from './ConfirmOperationDialog';
+export type { ConfirmedRequest, RefusalTitles } from './ConfirmOperationDialog';
