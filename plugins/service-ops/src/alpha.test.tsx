@@ -19,12 +19,19 @@ import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { signalApiRef } from '@backstage/plugin-signals-react';
 import { Entity } from '@backstage/catalog-model';
 import plugin from './alpha';
-import { ServiceOpsApi, serviceOpsApiRef, ServiceOpsClient } from './api';
+import {
+  ServiceOpsApi,
+  serviceOpsApiRef,
+  ServiceOpsClient,
+  SigningKeysClient,
+  signingKeysApiRef,
+} from './api';
 import { MockSignalApi } from './__fixtures__/MockSignalApi';
 import { backlogApiFixtures } from './__fixtures__/backlog';
 import {
   catalogEntities,
   contentBuilderEntity,
+  contentBundlerEntity,
   serviceEntity,
 } from './__fixtures__/entities';
 import { buildHistory, buildSnapshot } from './__fixtures__/snapshots';
@@ -89,6 +96,35 @@ describe('the /alpha export (new frontend system)', () => {
     expect(filter(contentBuilderEntity)).toBe(false);
     expect(filter(serviceEntity)).toBe(false);
     expect(filter(website)).toBe(false);
+  });
+
+  it('provides a Signing keys tab at signing-keys for content-bundler only', () => {
+    const tester = createExtensionTester(
+      plugin.getExtension('entity-content:service-ops/signing-keys'),
+    );
+    expect(tester.get(coreExtensionData.routePath)).toBe('signing-keys');
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe(
+      'Signing keys',
+    );
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
+    expect(filter(contentBundlerEntity)).toBe(true);
+    expect(filter(contentBuilderEntity)).toBe(false);
+    expect(filter(collabEntity)).toBe(false);
+    expect(filter(serviceEntity)).toBe(false);
+  });
+
+  it('provides the signing-keys client as an API', () => {
+    const tester = createExtensionTester(
+      plugin.getExtension('api:service-ops/signing-keys'),
+    );
+    const factory = tester.get(ApiBlueprint.dataRefs.factory);
+    expect(factory.api.id).toBe(signingKeysApiRef.id);
+    expect(
+      factory.factory({
+        discoveryApi: mockApis.discovery(),
+        fetchApi: mockApis.fetch(),
+      }),
+    ).toBeInstanceOf(SigningKeysClient);
   });
 
   it('provides the backend client as an API', () => {

@@ -26,8 +26,17 @@ import {
   ServiceOpsClient,
   serviceOpsPlugin,
   ServiceOpsApi,
+  EntityServiceOpsSigningKeysContent,
+  SigningKeysClient,
+  signingKeysApiRef,
 } from '.';
-import { actionsRouteRef, backlogRouteRef, rootRouteRef } from './routes';
+import {
+  actionsRouteRef,
+  backlogRouteRef,
+  rootRouteRef,
+  signingKeysRouteRef,
+} from './routes';
+import { contentBundlerEntity } from './__fixtures__/entities';
 import { MockSignalApi } from './__fixtures__/MockSignalApi';
 import { backlogApiFixtures } from './__fixtures__/backlog';
 import { catalogEntities, serviceEntity } from './__fixtures__/entities';
@@ -53,24 +62,38 @@ describe('the package root (legacy frontend system)', () => {
       'EntityServiceOpsActionsContent',
       'EntityServiceOpsBacklogContent',
       'EntityServiceOpsContent',
+      'EntityServiceOpsSigningKeysContent',
       'HISTORY_WINDOWS',
+      'KEY_INVENTORY_SORTS',
       'ServiceOpsClient',
+      'SigningKeysClient',
       'isCollabDrainTarget',
       'isContainerEntity',
       'isServiceEntity',
       'isServiceOpsAvailable',
+      'isSigningKeysTarget',
       'serviceOpsApiRef',
       'serviceOpsPlugin',
+      'signingKeysApiRef',
     ]);
     // Frontend feature discovery loads the root's default export; a legacy plugin there
     // would be ignored at best, so the new system's plugin lives at /alpha only.
     expect((root as Record<string, unknown>).default).toBeUndefined();
   });
 
-  it('is a legacy plugin that registers the backend client', () => {
+  it('is a legacy plugin that registers the backend clients', () => {
     expect(serviceOpsPlugin.getId()).toBe('service-ops');
     const factories = [...serviceOpsPlugin.getApis()];
-    expect(factories.map(f => f.api.id)).toEqual([serviceOpsApiRef.id]);
+    expect(factories.map(f => f.api.id)).toEqual([
+      serviceOpsApiRef.id,
+      signingKeysApiRef.id,
+    ]);
+    expect(
+      factories[1].factory({
+        discoveryApi: mockApis.discovery(),
+        fetchApi: mockApis.fetch(),
+      }),
+    ).toBeInstanceOf(SigningKeysClient);
     const [factory] = factories;
     expect(Object.values(factory.deps).map(ref => ref.id)).toEqual([
       discoveryApiRef.id,
@@ -173,6 +196,57 @@ describe('the package root (legacy frontend system)', () => {
     expect(
       await screen.findByText('No drain has been run on this container yet.'),
     ).toBeInTheDocument();
+  });
+
+  it('renders the Signing keys tab of content-bundler as a routable extension of its own', async () => {
+    expect(
+      getComponentData(
+        <EntityServiceOpsSigningKeysContent />,
+        'core.mountPoint',
+      ),
+    ).toBe(signingKeysRouteRef);
+    const keys = {
+      getKeyInventory: jest.fn(async () => ({
+        items: [],
+        totalCount: 0,
+        summary: {
+          tenants: 0,
+          rotationOverdue: 0,
+          rotationDueSoon: 0,
+          drillOverdue: 0,
+          drillDue: 0,
+          notReplicated: 0,
+        },
+        quarterEndsAt: '2027-01-01T00:00:00.000Z',
+        generatedAt: '2026-12-01T12:00:00.000Z',
+      })),
+      getTenantKeys: jest.fn(),
+      startKeyRotation: jest.fn(),
+    };
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [signingKeysApiRef, keys],
+          [serviceOpsApiRef, operationsApiFixtures() as any],
+          [signalApiRef, new MockSignalApi()],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
+        <EntityProvider entity={contentBundlerEntity}>
+          <EntityTabRoute path="/signing-keys">
+            <EntityServiceOpsSigningKeysContent />
+          </EntityTabRoute>
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(
+      await screen.findByText('content-service reports no tenants.'),
+    ).toBeInTheDocument();
+    expect(keys.getKeyInventory).toHaveBeenCalledWith(
+      expect.objectContaining({
+        entityRef: 'component:default/content-bundler',
+      }),
+    );
   });
 
   it('renders the declared containers card as a component extension', async () => {
