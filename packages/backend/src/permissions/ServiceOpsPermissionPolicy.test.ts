@@ -16,6 +16,9 @@ import {
   serviceOpsRolloutPromotePermission,
   serviceOpsRolloutRetryPermission,
   serviceOpsCollabDrainPermission,
+  serviceOpsKeyRotationApprovePermission,
+  serviceOpsKeyRotationPermission,
+  serviceOpsKeysReadPermission,
   serviceOpsLiveReadPermission,
 } from '@internal/backstage-plugin-service-ops-common';
 import { ServiceOpsPermissionPolicy } from './ServiceOpsPermissionPolicy';
@@ -24,6 +27,7 @@ import { ServiceOpsPermissionPolicy } from './ServiceOpsPermissionPolicy';
 const memberships: Record<string, string[]> = {
   'user:default/dana.author': ['group:default/authoring-team'],
   'user:default/sam.oncall': ['group:default/platform-oncall'],
+  'user:default/chen.content': ['group:default/content-team'],
 };
 
 const policy = new ServiceOpsPermissionPolicy({
@@ -182,6 +186,51 @@ describe('ServiceOpsPermissionPolicy', () => {
       ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
     },
   );
+
+  it("lets content-bundler's owners and the platform on-call group request and approve key rotations, and everyone read the keys", async () => {
+    await expect(
+      policy.handle(
+        { permission: serviceOpsKeysReadPermission },
+        as('user:default/dana.author'),
+      ),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    for (const permission of [
+      serviceOpsKeyRotationPermission,
+      serviceOpsKeyRotationApprovePermission,
+    ]) {
+      // content-team owns content-bundler: conditional on owning the entity
+      await expect(
+        policy.handle({ permission }, as('user:default/chen.content')),
+      ).resolves.toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'catalog',
+        resourceType: 'catalog-entity',
+        conditions: {
+          rule: 'IS_ENTITY_OWNER',
+          resourceType: 'catalog-entity',
+          params: {
+            claims: ['user:default/chen.content', 'group:default/content-team'],
+          },
+        },
+      });
+      await expect(
+        policy.handle({ permission }, as('user:default/dana.author')),
+      ).resolves.toMatchObject({
+        result: AuthorizeResult.CONDITIONAL,
+        conditions: {
+          params: {
+            claims: [
+              'user:default/dana.author',
+              'group:default/authoring-team',
+            ],
+          },
+        },
+      });
+      await expect(
+        policy.handle({ permission }, as('user:default/sam.oncall')),
+      ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    }
+  });
 
   it('denies changes nobody has been given', async () => {
     await expect(
