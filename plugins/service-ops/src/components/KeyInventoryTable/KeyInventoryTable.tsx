@@ -63,11 +63,9 @@ function RotationCell(props: { item: KeyInventoryItem }) {
   if (!item.rotationDueAt || item.daysToRotation === undefined)
     return <Chip size="small" color="error" label="no active key" />;
   const color =
-    item.rotation === 'overdue'
-      ? 'error'
-      : item.rotation === 'due-soon'
-      ? 'warning'
-      : 'default';
+    ({ overdue: 'error', 'due-soon': 'warning' } as const)[
+      item.rotation as 'overdue' | 'due-soon'
+    ] ?? ('default' as const);
   return (
     <Stack spacing={0.5} alignItems="flex-start">
       <Typography variant="body2">{day(item.rotationDueAt)}</Typography>
@@ -85,12 +83,9 @@ function RotationCell(props: { item: KeyInventoryItem }) {
 
 function DrillCell(props: { item: KeyInventoryItem }) {
   const { item } = props;
-  const color =
-    item.drill === 'overdue'
-      ? 'error'
-      : item.drill === 'due'
-      ? 'warning'
-      : 'success';
+  const color = (
+    { overdue: 'error', due: 'warning', current: 'success' } as const
+  )[item.drill];
   return (
     <Stack spacing={0.5} alignItems="flex-start">
       <Typography variant="body2">

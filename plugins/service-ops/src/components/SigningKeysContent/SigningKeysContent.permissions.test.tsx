@@ -1,5 +1,5 @@
 import { screen } from '@testing-library/react';
-import { fakeKeys, renderTab } from '../../__fixtures__/signingKeys';
+import { fakeKeys, renderTab } from '../../__testUtils__/signingKeys';
 
 // In a file of its own: the permission answers are cached per page load.
 describe('SigningKeysContent without the rotate permission', () => {

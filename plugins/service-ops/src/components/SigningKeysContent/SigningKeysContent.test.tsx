@@ -7,7 +7,7 @@ import {
   fakeOperations,
   renderTab,
   rotation,
-} from '../../__fixtures__/signingKeys';
+} from '../../__testUtils__/signingKeys';
 
 /** Types into a field at once (a paste), which keeps the long texts fast. */
 async function fill(field: HTMLElement, text: string) {

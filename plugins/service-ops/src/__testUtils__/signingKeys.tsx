@@ -21,12 +21,11 @@ import {
   StartKeyRotationOptions,
 } from '../api';
 import { SigningKeysContent } from '../components/SigningKeysContent';
-import { MockSignalApi } from './MockSignalApi';
-import { contentBundlerEntity } from './entities';
+import { MockSignalApi } from '../__fixtures__/MockSignalApi';
+import { contentBundlerEntity } from '../__fixtures__/entities';
 
 /** Tenants, inventories, rotations and fake APIs for the Signing keys tab's tests. */
 export const BUNDLER = 'component:default/content-bundler';
-
 
 export function item(
   tenantId: string,
@@ -200,4 +199,3 @@ export async function renderTab(options: {
     );
   });
 }
-
