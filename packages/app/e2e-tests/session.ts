@@ -1,14 +1,17 @@
 import { expect, Page } from '@playwright/test';
 
-/** Signs in as the guest user and waits for the sidebar's Catalog link. */
-export async function signIn(page: Page) {
+/**
+ * Signs in through the sandbox sign-in page as one of the catalog's users (by default
+ * dana.author of the authoring team) and waits for the sidebar's Catalog link.
+ */
+export async function signIn(page: Page, user = 'dana.author') {
   await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
-  await enter.click();
+  const pick = page.getByRole('button', { name: `Sign in as ${user}` });
+  await expect(pick).toBeVisible({ timeout: 60_000 });
+  await pick.click();
   await expect(
     page
       .getByRole('navigation', { name: 'sidebar nav' })
       .getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
+  ).toBeVisible({ timeout: 60_000 });
 }

@@ -8,6 +8,7 @@
 
 import { createBackend } from '@backstage/backend-defaults';
 import { localFileUrlReaderServiceFactory } from '@internal/backstage-plugin-catalog-backend-module-service-ops';
+import { authModuleSandboxProvider } from './auth/sandboxSignIn';
 import { permissionModuleServiceOpsPolicy } from './permissions/module';
 
 const backend = createBackend();
@@ -30,6 +31,8 @@ backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // See https://backstage.io/docs/auth/guest/provider
+// Development only: sign in as one of the catalog's users (auth.providers.sandbox).
+backend.add(authModuleSandboxProvider);
 
 // catalog plugin
 backend.add(import('@backstage/plugin-catalog-backend'));
