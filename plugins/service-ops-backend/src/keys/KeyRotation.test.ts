@@ -118,8 +118,19 @@ describe('key rotation', () => {
       vault.setReplication(region, { delayMs: 100 });
   });
 
-  /** The rotated events in the stream for an operation. */
+  /** The rotated events in the stream for an operation (retried while NATS comes back). */
   async function events(operationId: string) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await storedEvents(operationId);
+      } catch (error) {
+        if (attempt >= 20) throw error;
+        await new Promise(r => setTimeout(r, 500));
+      }
+    }
+  }
+
+  async function storedEvents(operationId: string) {
     const jsm = await jetstreamManager(nc);
     const info = await jsm.streams.info('SIGNING_KEY_EVENTS');
     const found = [];
@@ -478,6 +489,70 @@ describe('key rotation', () => {
         expect(step?.detail).toContain('drill recorded');
       }
       expect(await events(created.body.id)).toHaveLength(tenants.length);
+    });
+
+    it('loses nothing when the backend stops mid-wait and NATS restarts: another executor finishes, one key, one event', async () => {
+      env = await setUp(id, { replicationTimeoutSeconds: 60 });
+      const tenant = 'sakura-academy';
+      const oldKid = activeKid(tenant);
+      vault.setReplication('ap', { delayMs: 100, stalled: true });
+      const created = await env.rotate({
+        entityRef: BUNDLER,
+        tenants: [tenant],
+        mode: 'emergency',
+        reason: 'rotation across a backend restart',
+        incidentUrl: INCIDENT,
+      });
+      await env.approve(created.body.id, APPROVER);
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const operation = await env.store.get(created.body.id);
+        const step = operation?.steps.find(s => s.id === 'replicate');
+        if (
+          step?.status === 'running' &&
+          step.detail?.includes('waiting for ap')
+        )
+          break;
+        if (Date.now() > deadline) throw new Error('never waited for ap');
+        await new Promise(r => setTimeout(r, 50));
+      }
+      // This backend goes away in the middle of the wait, and NATS restarts.
+      await env.executor.stop();
+      await nats.restart();
+      await connection.waitUntilConnected(20_000);
+      vault.setReplication('ap', { delayMs: 100 });
+      const successor = new OperationExecutor({
+        store: env.store,
+        handlers: [
+          new KeyRotationHandler({
+            keys: env.keys,
+            auditor: env.auditor,
+            settings: readKeySettings(
+              new ConfigReader({
+                serviceOps: { keys: { rotation: { pollSeconds: 0.1 } } },
+              }),
+            ).rotation,
+            regions: REGIONS,
+          }),
+        ],
+        logger: mockServices.logger.mock(),
+        pollMs: 50,
+      });
+      successor.start();
+      try {
+        const done = await env.final(created.body.id);
+        expect(done.error).toBeUndefined();
+        expect(done.state).toBe('succeeded');
+      } finally {
+        await successor.stop();
+      }
+      const keys = vault.list(tenant).keys;
+      expect(
+        keys.filter(k => k.origin.operationId === created.body.id),
+      ).toHaveLength(1);
+      expect(keys.find(k => k.kid === oldKid)?.state).toBe('revoked');
+      expect(activeKid(tenant)).not.toBe(oldKid);
+      expect(await events(created.body.id)).toHaveLength(1);
     });
 
     it('refuses malformed requests and missing permission, changing nothing', async () => {
