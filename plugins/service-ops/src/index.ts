@@ -53,5 +53,7 @@ export {
   isServiceEntity,
   isContainerEntity,
   isCollabDrainTarget,
+  isRolloutTarget,
+  hasServiceOpsActions,
   isSigningKeysTarget,
 } from './lib/entityFilters';

@@ -72,9 +72,12 @@ export const EntityServiceOpsBacklogContent = serviceOpsPlugin.provide(
 );
 
 /**
- * The Actions tab of the collab container (authoring-collab): drain its pods with a
- * preview and a typed confirmation, follow the drain live, cancel it, and its history.
- * Use with `isCollabDrainTarget` on an `EntityLayout.Route` (path `actions`).
+ * The Actions tab of containers with operator actions: the collab container
+ * (authoring-collab) drains its pods; a container released as an Argo rollout
+ * (content-api, authoring-api) is promoted, promoted fully, aborted or retried in a
+ * region or a wave, with a preview and a confirmation; each follows its operations live
+ * with their history. Use with `hasServiceOpsActions` on an `EntityLayout.Route`
+ * (path `actions`).
  */
 export const EntityServiceOpsActionsContent = serviceOpsPlugin.provide(
   createRoutableExtension({

@@ -1,7 +1,7 @@
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import {
   isSigningKeysTarget,
-  isCollabDrainTarget,
+  hasServiceOpsActions,
   isServiceOpsAvailable,
 } from '../lib/entityFilters';
 
@@ -31,13 +31,16 @@ export const backlogEntityContent = EntityContentBlueprint.make({
   },
 });
 
-/** The Actions tab of the collab container: drain its pods, follow and cancel drains. */
+/**
+ * The Actions tab of containers with operator actions: the collab container's drain,
+ * content-api's canary and authoring-api's blue/green (promote, abort, retry, waves).
+ */
 export const actionsEntityContent = EntityContentBlueprint.make({
   name: 'actions',
   params: {
     path: 'actions',
     title: 'Actions',
-    filter: isCollabDrainTarget,
+    filter: hasServiceOpsActions,
     loader: () =>
       import('../components/ActionsContent').then(m => <m.ActionsContent />),
   },

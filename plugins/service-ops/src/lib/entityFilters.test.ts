@@ -1,7 +1,9 @@
 import type { Entity } from '@backstage/catalog-model';
 import {
+  hasServiceOpsActions,
   isCollabDrainTarget,
   isContainerEntity,
+  isRolloutTarget,
   isServiceEntity,
   isServiceOpsAvailable,
 } from './entityFilters';
@@ -88,5 +90,35 @@ describe('entity filters', () => {
         },
       }),
     ).toBe(false);
+  });
+
+  it('offers rollout actions on the containers released as Argo rollouts, and the Actions tab on those and the collab server', () => {
+    const container = (name: string, id?: string) => ({
+      ...entity('Component', {
+        type: 'service',
+        subcomponentOf: 'component:default/content-service',
+      }),
+      metadata: {
+        name,
+        ...(id ? { annotations: { 'backstage.io/kubernetes-id': id } } : {}),
+      },
+    });
+    expect(isRolloutTarget(container('content-api'))).toBe(true);
+    expect(isRolloutTarget(container('authoring-api'))).toBe(true);
+    expect(isRolloutTarget(container('x', 'content-api'))).toBe(true);
+    expect(isRolloutTarget(container('content-api', 'content-worker'))).toBe(
+      false,
+    );
+    expect(isRolloutTarget(container('content-builder'))).toBe(false);
+    // content-service itself is a service, not a container.
+    expect(
+      isRolloutTarget({
+        ...entity('Component', { type: 'service' }),
+        metadata: { name: 'content-api' },
+      }),
+    ).toBe(false);
+    expect(hasServiceOpsActions(container('content-api'))).toBe(true);
+    expect(hasServiceOpsActions(container('authoring-collab'))).toBe(true);
+    expect(hasServiceOpsActions(container('content-builder'))).toBe(false);
   });
 });

@@ -39,6 +39,33 @@ export function isCollabDrainTarget(entity: Entity): boolean {
   return container === COLLAB_DRAIN_CONTAINER;
 }
 
+/**
+ * The containers released as Argo rollouts, as the topology documents' release
+ * strategies say: content-service's API by canary (10% → 50% → 100%), authoring-service's
+ * API by blue/green. The backend finds the rollout itself and says so when there is none.
+ */
+export const ROLLOUT_CONTAINERS = ['content-api', 'authoring-api'];
+
+const containerName = (entity: Entity) =>
+  entity.metadata.annotations?.['backstage.io/kubernetes-id'] ??
+  entity.metadata.name;
+
+/** Whether the entity is a container released as an Argo rollout (promote, abort, …). */
+export function isRolloutTarget(entity: Entity): boolean {
+  return (
+    isContainerEntity(entity) &&
+    ROLLOUT_CONTAINERS.includes(containerName(entity))
+  );
+}
+
+/**
+ * Whether the Actions tab applies: a container with an operator action, the collab
+ * drain's or a rollout's.
+ */
+export function hasServiceOpsActions(entity: Entity): boolean {
+  return isCollabDrainTarget(entity) || isRolloutTarget(entity);
+}
+
 /** The container that signs the bundles with the tenants' keys (the backend's `keys.container`). */
 export const SIGNING_KEYS_CONTAINER = 'content-bundler';
 

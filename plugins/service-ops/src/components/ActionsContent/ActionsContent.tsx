@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import useInterval from 'react-use/esm/useInterval';
 import {
   InfoCard,
   ResponseErrorPanel,
@@ -10,7 +9,6 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   isFinalOperationState,
-  Operation,
   serviceOpsCollabDrainPermission,
 } from '@internal/backstage-plugin-service-ops-common';
 import Alert from '@mui/material/Alert';
@@ -18,66 +16,32 @@ import AlertTitle from '@mui/material/AlertTitle';
 import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
 import { useEntitySnapshot } from '../../hooks/useEntitySnapshot';
-import { useEntityOperations, useOperation } from '../../hooks/useOperations';
+import { useEntityOperations } from '../../hooks/useOperations';
 import { backendMessage } from '../../lib/backendMessage';
-import { COLLAB_DRAIN_CONTAINER } from '../../lib/entityFilters';
+import {
+  COLLAB_DRAIN_CONTAINER,
+  isRolloutTarget,
+} from '../../lib/entityFilters';
 import { CollabDrainForm } from '../CollabDrainForm';
 import { OperationHistory } from '../OperationHistory';
-import { OperationProgress } from '../OperationProgress';
+import { IDLE_TICK_MS, LiveOperation, useNow } from '../LiveOperation';
+import { RolloutActions } from '../RolloutActions';
 
-/** How often the clock ticks while an operation is shown running (its countdown). */
-const RUNNING_TICK_MS = 1_000;
-/** How often ages are recomputed otherwise. */
-const IDLE_TICK_MS = 15_000;
-
-function useNow(intervalMs: number): number {
-  const [now, setNow] = useState(Date.now());
-  useInterval(() => setNow(Date.now()), intervalMs);
-  return now;
-}
-
-/** One operation kept live by its signals and, until it is final, a poll. */
-function LiveOperation(props: {
-  entityRef: string;
-  id: string;
-  canCancel: boolean;
-  onChanged: (operation: Operation) => void;
-}) {
-  const { entityRef, id, canCancel, onChanged } = props;
-  const operation = useOperation(entityRef, id);
-  const running =
-    !!operation.value && !isFinalOperationState(operation.value.state);
-  const now = useNow(running ? RUNNING_TICK_MS : IDLE_TICK_MS);
-  if (operation.loading)
-    return <LinearProgress aria-label="loading the drain" />;
-  if (!operation.value) {
-    return (
-      <ResponseErrorPanel
-        title="Could not load the drain"
-        error={operation.error ?? new Error(`no operation ${id}`)}
-      />
-    );
-  }
-  return (
-    <OperationProgress
-      operation={operation.value}
-      now={now}
-      canCancel={canCancel}
-      refreshError={operation.error}
-      onChanged={changed => {
-        operation.refresh();
-        onChanged(changed);
-      }}
-    />
-  );
+/**
+ * The Actions tab of a container with operator actions: the rollout actions of an Argo
+ * rollout's container (content-api, authoring-api), else the collab drain.
+ */
+export function ActionsContent() {
+  const { entity } = useEntity();
+  return isRolloutTarget(entity) ? <RolloutActions /> : <CollabDrainActions />;
 }
 
 /**
- * The Actions tab of the collab container: drain collab pods (region, pods, notice,
- * preview, typed confirmation), the running drains' live progress with Cancel, and the
- * history of the container's operations.
+ * The collab container's actions: drain collab pods (region, pods, notice, preview,
+ * typed confirmation), the running drains' live progress with Cancel, and the history
+ * of the container's operations.
  */
-export function ActionsContent() {
+function CollabDrainActions() {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
   const container =

@@ -1,0 +1,1 @@
+export { RolloutActionDialog } from './RolloutActionDialog';

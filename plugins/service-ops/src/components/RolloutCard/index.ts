@@ -1,0 +1,2 @@
+export { RolloutCard, ROLLOUT_ACTION_LABELS } from './RolloutCard';
+export type { RolloutPermissions } from './RolloutCard';
