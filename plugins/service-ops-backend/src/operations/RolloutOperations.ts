@@ -7,7 +7,6 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  CollabDrainParameters,
   ContainerRegionState,
   describeRolloutRegion,
   describeStep,
@@ -451,8 +450,7 @@ export class RolloutOperations {
       kind: options.kind,
       entityRef: options.entityRef,
       cluster: options.cluster,
-      // TODO(coordinator): Operation.parameters is typed for the collab drain only.
-      parameters: parameters as unknown as CollabDrainParameters,
+      parameters,
       steps: rolloutSteps(request.action, request.clusters),
       progress: progress as unknown as StoredOperation['progress'],
       actor: options.actor,

@@ -1,6 +1,6 @@
 import {
-  CollabDrainParameters,
   Operation,
+  OperationParameters,
   OperationKind,
   OperationState,
   OperationStep,
@@ -18,7 +18,7 @@ export interface NewOperation {
   kind: OperationKind;
   entityRef: string;
   cluster: string;
-  parameters: CollabDrainParameters;
+  parameters: OperationParameters;
   steps: OperationStep[];
   progress: JsonObject;
   actor: string;

@@ -1,3 +1,5 @@
+import type { RolloutParameters } from './rolloutTypes';
+
 /** The kinds of operator action the operations engine runs. */
 export const OPERATION_KINDS = [
   'collab-drain',
@@ -75,6 +77,9 @@ export interface CollabDrainParameters {
   noticeSeconds?: number;
 }
 
+/** The parameters of an operation, by its kind. */
+export type OperationParameters = CollabDrainParameters | RolloutParameters;
+
 /** One person's approval of an operation. */
 export interface OperationApprovalEntry {
   /** The approver (user entity ref); never the requester. */
@@ -100,7 +105,7 @@ export interface Operation {
   /** The catalog entity acted on (the container's Component). */
   entityRef: string;
   cluster: string;
-  parameters: CollabDrainParameters;
+  parameters: OperationParameters;
   state: OperationState;
   steps: OperationStep[];
   /** Who asked (user entity ref). */

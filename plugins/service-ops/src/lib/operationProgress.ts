@@ -87,7 +87,10 @@ export function noticeEndsAt(operation: Operation): number | undefined {
   if (wait.until) return Date.parse(wait.until);
   const candidates: number[] = [];
   const notify = operation.steps.find(s => s.id === 'notify');
-  const notice = operation.parameters.noticeSeconds;
+  const notice =
+    'noticeSeconds' in operation.parameters
+      ? operation.parameters.noticeSeconds
+      : undefined;
   if (notify?.startedAt && notice !== undefined) {
     candidates.push(Date.parse(notify.startedAt) + notice * 1000);
   }
