@@ -19,11 +19,18 @@ import { SagaApplyOutcome, SagaDelivery, SagaProjectionStore } from './types';
 const BATCH = 200;
 /**
  * Batches a consumer has on their way through transactions while it pulls the next; with
- * that one, (AHEAD + 1) x BATCH stays under the consumers' max_ack_pending (1000).
+ * that one, (AHEAD + 1) x BATCH stays within the consumers' max_ack_pending (1000).
  */
-const AHEAD = 2;
-/** Transactions of the store at once. */
-const TRANSACTIONS = 2;
+const AHEAD = 4;
+/**
+ * Transactions of the store at once. One: the consumers replay the streams side by side,
+ * so two transactions would hold steps of the same sagas and the second would wait for
+ * the first's locks; one transaction with everything queued meanwhile folds each saga
+ * once for more of its steps, in fewer statements per event (side by side on the store:
+ * about 10% faster, with a fifth less of this process's CPU and a sixth less of
+ * PostgreSQL's than two at once).
+ */
+const TRANSACTIONS = 1;
 /** How the projector batches, for the benchmark's report. */
 export const SAGA_PROJECTOR_BATCHING = {
   batch: BATCH,
