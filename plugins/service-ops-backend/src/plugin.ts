@@ -18,6 +18,7 @@ import { createOperationsRouter } from './operations/router';
 import { createKeys } from './keys/createKeys';
 import { createKeysRouter } from './keys/router';
 import { createRolloutRouter } from './operations/rolloutRouter';
+import { registerRolloutActions } from './operations/registerRolloutActions';
 import { registerOperationActions } from './operations/registerOperationActions';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 
@@ -144,6 +145,10 @@ export const serviceOpsPlugin = createBackendPlugin({
           actionsRegistry: deps.actionsRegistry,
           operations: operations.service,
           drains: operations.drains,
+        });
+        registerRolloutActions({
+          actionsRegistry: deps.actionsRegistry,
+          rollouts: operations.rollouts,
         });
         httpRouter.use(
           createOperationsRouter({

@@ -343,9 +343,12 @@ describe('the collab drain against the sandbox fleet and a real nats-server', ()
       'approve-operation:false:true',
       'cancel-operation:false:true',
       'get-operation:true:false',
+      'get-rollout:true:false',
       'list-operations:true:false',
       'preview-collab-drain:true:false',
+      'preview-rollout-action:true:false',
       'start-collab-drain:false:true',
+      'start-rollout-action:false:true',
     ]);
     const preview = await actions.invoke({
       id: 'test:preview-collab-drain',

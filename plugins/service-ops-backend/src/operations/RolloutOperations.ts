@@ -320,6 +320,17 @@ export class RolloutOperations {
       credentials,
       `you may not ${request.action} the rollout of ${entityRef}: ${permission.name} is for its owners and the platform on-call group`,
     );
+    if (request.action === 'promote' || request.action === 'promote-full') {
+      const unseen = request.clusters.filter(
+        c => request.expected[c]?.podHash === undefined,
+      );
+      if (unseen.length)
+        throw new InputError(
+          `a ${request.action} needs what you saw of ${unseen.join(
+            ', ',
+          )} (at least its podHash, and its stepIndex for a canary), so that it is refused if the rollout moved`,
+        );
+    }
     if (request.action !== 'abort' && request.confirm !== entity.metadata.name)
       throw new InputError(
         `confirm must be the target's name, '${entity.metadata.name}' (got '${

@@ -39,6 +39,7 @@ describe('rollout actions against the sandbox fleet', () => {
   let fleet: Fleet;
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   let ticker: NodeJS.Timeout | undefined;
+  const actions = actionsRegistryServiceMock();
 
   const as = (user: string) => mockCredentials.user.header(user);
   const post = (path: string, body: unknown, user = ONCALL) =>
@@ -182,7 +183,7 @@ describe('rollout actions against the sandbox fleet', () => {
         createServiceFactory({
           service: actionsRegistryServiceRef,
           deps: {},
-          factory: () => actionsRegistryServiceMock(),
+          factory: () => actions,
         }),
         createServiceFactory({
           service: signalsServiceRef,
@@ -441,6 +442,52 @@ describe('rollout actions against the sandbox fleet', () => {
     }
     expect(rollout('us').status.currentStepIndex).toBe(1);
     expect(rollout('us').status.abort).toBeUndefined();
+  });
+
+  it('offers the view, the preview and the start as actions, guarded alike', async () => {
+    const seen = await actions.invoke({
+      id: 'test:get-rollout',
+      input: { entityRef: CONTENT_API },
+      credentials: mockCredentials.user(READER),
+    });
+    expect(seen.output).toMatchObject({
+      rollout: { container: 'content-api' },
+    });
+    const preview = await actions.invoke({
+      id: 'test:preview-rollout-action',
+      input: { entityRef: CONTENT_API, action: 'abort', clusters: ['us'] },
+      credentials: mockCredentials.user(READER),
+    });
+    expect(preview.output).toMatchObject({
+      preview: { kind: 'rollout-abort', regions: [{ cluster: 'us' }] },
+    });
+    await expect(
+      actions.invoke({
+        id: 'test:start-rollout-action',
+        input: {
+          entityRef: CONTENT_API,
+          action: 'abort',
+          clusters: ['us'],
+          reason: 'an agent thinks the canary burns',
+        },
+        credentials: mockCredentials.user(READER),
+      }),
+    ).rejects.toThrow(/may not abort the rollout/);
+    await expect(
+      actions.invoke({
+        id: 'test:start-rollout-action',
+        input: {
+          entityRef: CONTENT_API,
+          action: 'promote',
+          clusters: ['us'],
+          reason: 'an agent thinks the canary is fine',
+          confirm: 'content-api',
+        },
+        credentials: mockCredentials.user(ONCALL),
+      }),
+    ).rejects.toThrow(/needs what you saw of us/);
+    expect(rollout('us').status.abort).toBeUndefined();
+    expect(rollout('us').status.currentStepIndex).toBe(1);
   });
 
   it('promotes one region to the next step; a promote of the step seen before is refused with what changed', async () => {
