@@ -224,6 +224,34 @@ describe('goals', () => {
     ).toMatchObject({ status: 'degraded' });
   });
 
+  it('waits for the controller to take a retry (the abort flag off, the phase still Degraded)', () => {
+    const goal = rolloutGoal(rolloutOf('aborted'), 'retry');
+    const justRetried = describeRolloutRegion({
+      ...regions.aborted,
+      workload: {
+        ...regions.aborted.workload!,
+        rollout: { ...rolloutOf('aborted'), aborted: false },
+      },
+    })!;
+    expect(rolloutGoalProgress(justRetried, goal, limits)).toEqual({
+      status: 'waiting',
+      detail: 'waiting for the controller to take the retry',
+    });
+    // Degraded for another reason stops it.
+    const degraded = describeRolloutRegion({
+      ...regions.aborted,
+      workload: {
+        ...regions.aborted.workload!,
+        rollout: {
+          ...rolloutOf('aborted'),
+          aborted: false,
+          message: 'ProgressDeadlineExceeded',
+        },
+      },
+    })!;
+    expect(rolloutGoalProgress(degraded, goal, limits).status).toBe('degraded');
+  });
+
   it('is reached by an abort once no canary pod runs and stable is Ready at full size', () => {
     const goal = rolloutGoal(rolloutOf('pausedAtTen'), 'abort');
     expect(

@@ -402,6 +402,16 @@ export function rolloutGoalProgress(
           detail: 'waiting for the controller to take the retry',
         }
       : { status: 'degraded', detail: 'the rollout was aborted' };
+  // Just retried: the abort flag is off, the controller has not reconciled it yet.
+  if (
+    goal.action === 'retry' &&
+    view.phase === 'Degraded' &&
+    view.message?.startsWith('RolloutAborted')
+  )
+    return {
+      status: 'waiting',
+      detail: 'waiting for the controller to take the retry',
+    };
   if (view.phase === 'Degraded')
     return {
       status: 'degraded',
