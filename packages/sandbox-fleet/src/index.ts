@@ -16,5 +16,7 @@ export { LoadModel } from './LoadModel';
 export type { PodSessions } from './LoadModel';
 export { buildManifests, DRIFT } from './manifests';
 export { REGIONS } from './regions';
+export { releasesFromEnv } from './releasesFromEnv';
+export type { SandboxRelease } from './releasesFromEnv';
 export type { RegionName } from './regions';
 export { findRepoRoot, loadServices } from './services';

@@ -10,6 +10,7 @@ import {
   SigningKeyVault,
 } from '@internal/sandbox-nats';
 import { Fleet } from './Fleet';
+import { releasesFromEnv } from './releasesFromEnv';
 import { QUEUES } from './LoadModel';
 import { sandboxBacklogConfig } from './backlogConfig';
 import { loadServices } from './services';
@@ -23,7 +24,9 @@ import { loadServices } from './services';
  * nats-server that scripts/start.sh runs; when set, it is written into the app-config,
  * the fleet's services publish their traffic into it and the collab pods answer drain
  * notices on it, see docs/sandbox.md), SANDBOX_TENANTS (content-service's tenants whose
- * signing keys the sandbox key service holds, default 320, see docs/key-rotation.md).
+ * signing keys the sandbox key service holds, default 320, see docs/key-rotation.md),
+ * SANDBOX_RELEASES (releases started at boot, e.g. `content-api@2026.12.1` for a canary
+ * to promote; see releasesFromEnv and docs/rollouts.md; none by default).
  */
 async function main() {
   const dir = path.resolve(process.env.SANDBOX_DIR ?? '.sandbox');
@@ -36,7 +39,9 @@ async function main() {
   }
   fs.mkdirSync(dir, { recursive: true });
   fs.rmSync(path.join(dir, 'ready'), { force: true });
+  const releases = releasesFromEnv(process.env.SANDBOX_RELEASES);
   const fleet = await Fleet.start({ acceleration, seed });
+  for (const release of releases) fleet.release(release);
   fleet.run();
   const natsUrl = process.env.SANDBOX_NATS_URL;
   const logger = {
