@@ -144,19 +144,21 @@ function availability(
       return no('the preview is not ready yet: the rollout pauses when it is');
     return yes;
   };
+  // A full promote also takes a blue/green whose preview is not paused yet.
+  const promoteFull = (): RolloutActionAvailability => {
+    if (rollout.aborted || !rolling) return promote();
+    if (state === 'degraded')
+      return no('the rollout is degraded: abort it, or retry once fixed');
+    return yes;
+  };
+  const abort = (): RolloutActionAvailability => {
+    if (rollout.aborted) return no('the rollout is aborted already');
+    return rolling ? yes : idle;
+  };
   return {
     promote: promote(),
-    'promote-full':
-      rollout.aborted || !rolling
-        ? promote()
-        : state === 'degraded'
-        ? no('the rollout is degraded: abort it, or retry once fixed')
-        : yes,
-    abort: rollout.aborted
-      ? no('the rollout is aborted already')
-      : rolling
-      ? yes
-      : idle,
+    'promote-full': promoteFull(),
+    abort: abort(),
     retry: rollout.aborted ? yes : no('only an aborted rollout can be retried'),
   };
 }
@@ -187,15 +189,12 @@ export function describeRolloutRegion(
   if (podHash && podHash !== stableHash)
     groups.push(group(blueGreen ? 'preview' : 'canary', podHash, region.pods));
   const index = rollout.currentStepIndex;
-  const steps: RolloutStepView[] = (rollout.canarySteps ?? []).map(step => ({
-    ...step,
-    status:
-      index === undefined || step.index < index
-        ? 'done'
-        : step.index === index
-        ? 'current'
-        : 'pending',
-  }));
+  const steps: RolloutStepView[] = (rollout.canarySteps ?? []).map(step => {
+    let status: RolloutStepView['status'] = 'pending';
+    if (index === undefined || step.index < index) status = 'done';
+    else if (step.index === index) status = 'current';
+    return { ...step, status };
+  });
   const signals = groups.map(describeGroup);
   const [stable, canary] = groups;
   if (stable && canary) {
