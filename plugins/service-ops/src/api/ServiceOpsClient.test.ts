@@ -19,6 +19,11 @@ import {
   buildWaitingOperation,
   COLLAB_REF,
 } from '../__fixtures__/operations';
+import {
+  buildEntityRollout,
+  buildRolloutPreview,
+  CONTENT_API_REF,
+} from '../__fixtures__/rollouts';
 import { ServiceOpsClient } from './ServiceOpsClient';
 
 const server = setupServer();
@@ -412,5 +417,86 @@ describe('ServiceOpsClient', () => {
         ['POST', `/operations/${running.id}/cancel`, {}, {}],
       ]);
     });
+  });
+
+  it('reads a rollout, previews an action and starts it with its Idempotency-Key', async () => {
+    const rollout = buildEntityRollout();
+    const seen: Array<{
+      method: string;
+      path: string;
+      body?: unknown;
+      key?: string | null;
+      query?: string | null;
+    }> = [];
+    server.use(
+      http.get(`${base}/rollouts`, ({ request }) => {
+        seen.push({
+          method: 'GET',
+          path: '/rollouts',
+          query: new URL(request.url).searchParams.get('entityRef'),
+        });
+        return HttpResponse.json(rollout);
+      }),
+      http.post(`${base}/operations/rollout/preview`, async ({ request }) => {
+        seen.push({
+          method: 'POST',
+          path: '/operations/rollout/preview',
+          body: await request.json(),
+        });
+        return HttpResponse.json(
+          buildRolloutPreview(rollout, 'promote', ['us', 'eu']),
+        );
+      }),
+      http.post(`${base}/operations/rollout`, async ({ request }) => {
+        seen.push({
+          method: 'POST',
+          path: '/operations/rollout',
+          body: await request.json(),
+          key: request.headers.get('idempotency-key'),
+        });
+        return HttpResponse.json(buildWaitingOperation(), { status: 201 });
+      }),
+    );
+    await expect(
+      client().getRollout({ entityRef: CONTENT_API_REF }),
+    ).resolves.toEqual(rollout);
+    await client().previewRollout({
+      entityRef: CONTENT_API_REF,
+      action: 'promote',
+      clusters: ['us', 'eu'],
+    });
+    await client().startRollout({
+      entityRef: CONTENT_API_REF,
+      action: 'abort',
+      clusters: ['us'],
+      expected: {},
+      reason: 'errors on the canary',
+      idempotencyKey: 'key-1',
+    });
+    expect(seen).toEqual([
+      { method: 'GET', path: '/rollouts', query: CONTENT_API_REF },
+      {
+        method: 'POST',
+        path: '/operations/rollout/preview',
+        body: {
+          entityRef: CONTENT_API_REF,
+          action: 'promote',
+          clusters: ['us', 'eu'],
+        },
+      },
+      {
+        method: 'POST',
+        path: '/operations/rollout',
+        // An abort sends no confirmation, and nothing that is absent.
+        body: {
+          entityRef: CONTENT_API_REF,
+          action: 'abort',
+          clusters: ['us'],
+          expected: {},
+          reason: 'errors on the canary',
+        },
+        key: 'key-1',
+      },
+    ]);
   });
 });
