@@ -34,7 +34,7 @@ import { readableEntity } from '../readableEntity';
 import { OperationExecutor } from './OperationExecutor';
 import { authorizeOn, publicOperation } from './OperationsService';
 import { RolloutSettings } from './readRolloutSettings';
-import { liveRegion, RolloutProgress, rolloutSteps } from './RolloutHandler';
+import { RolloutProgress, rolloutSteps } from './RolloutHandler';
 import { OperationStore, StoredOperation } from './types';
 
 const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
@@ -109,6 +109,23 @@ export class RolloutOperations {
     );
   }
 
+  /**
+   * The container's state per region, from the entity's snapshot (assembled once per
+   * change of the clusters and shared by every read of it).
+   */
+  private liveRegions(
+    entity: Entity,
+    container: string,
+  ): Map<string, ContainerRegionState> {
+    const snapshot = this.deps.liveState.snapshot(entity, []);
+    const regions = new Map<string, ContainerRegionState>();
+    for (const region of snapshot.containers.find(
+      c => c.container === container,
+    )?.regions ?? [])
+      regions.set(region.cluster, region);
+    return regions;
+  }
+
   /** The container's rollout in every configured region, from the live state. */
   async view(
     entityRef: string,
@@ -116,10 +133,11 @@ export class RolloutOperations {
   ): Promise<EntityRollout> {
     const entity = await this.readableEntity(entityRef, credentials);
     const container = this.containerOf(entity);
+    const live = this.liveRegions(entity, container);
     const regions: RolloutRegionView[] = [];
     const missing: EntityRollout['missing'] = [];
     for (const cluster of this.deps.kubernetes.clusters()) {
-      const region = liveRegion(this.deps.liveState, cluster, container);
+      const region = live.get(cluster);
       const view = region && describeRolloutRegion(region);
       if (view) regions.push(view);
       else
@@ -141,9 +159,11 @@ export class RolloutOperations {
 
   /** Reads each region's rollout from its API server (not the watch cache). */
   private async fresh(
+    entity: Entity,
     container: string,
     clusters: string[],
   ): Promise<FreshRegion[]> {
+    const live = this.liveRegions(entity, container);
     const known = this.deps.kubernetes.clusters();
     const unknown = clusters.filter(c => !known.includes(c));
     if (unknown.length)
@@ -154,7 +174,7 @@ export class RolloutOperations {
       );
     return Promise.all(
       clusters.map(async cluster => {
-        const region = liveRegion(this.deps.liveState, cluster, container);
+        const region = live.get(cluster);
         if (!region?.workload)
           throw new NotFoundError(
             `${container} is not deployed in ${cluster} (or the cluster has not been read yet)`,
@@ -245,7 +265,7 @@ export class RolloutOperations {
     const entity = await this.readableEntity(request.entityRef, credentials);
     const entityRef = stringifyEntityRef(entity);
     const container = this.containerOf(entity);
-    const regions = await this.fresh(container, request.clusters);
+    const regions = await this.fresh(entity, container, request.clusters);
     const previews: RolloutPreviewRegion[] = regions.map(region => {
       const patches = argoPatches(region.wire, request.action);
       return {
@@ -338,7 +358,7 @@ export class RolloutOperations {
         }')`,
       );
     const container = this.containerOf(entity);
-    const regions = await this.fresh(container, request.clusters);
+    const regions = await this.fresh(entity, container, request.clusters);
     // Compare-and-set: the rollout must be where the operator saw it.
     const moved: string[] = [];
     const refused: string[] = [];
