@@ -36,6 +36,7 @@ import {
 } from './__fixtures__/entities';
 import { buildHistory, buildSnapshot } from './__fixtures__/snapshots';
 import { collabEntity, operationsApiFixtures } from './__fixtures__/operations';
+import { contentApiEntity } from './__fixtures__/rollouts';
 
 const website: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -85,7 +86,7 @@ describe('the /alpha export (new frontend system)', () => {
     expect(filter(website)).toBe(false);
   });
 
-  it('provides an Actions tab at actions for the collab container only', () => {
+  it('provides an Actions tab at actions for the containers with an action: the collab container and the rollouts', () => {
     const tester = createExtensionTester(
       plugin.getExtension('entity-content:service-ops/actions'),
     );
@@ -93,6 +94,7 @@ describe('the /alpha export (new frontend system)', () => {
     expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Actions');
     const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
     expect(filter(collabEntity)).toBe(true);
+    expect(filter(contentApiEntity)).toBe(true);
     expect(filter(contentBuilderEntity)).toBe(false);
     expect(filter(serviceEntity)).toBe(false);
     expect(filter(website)).toBe(false);
