@@ -546,6 +546,13 @@ describe.each(databases.eachSupportedId())(
       ]);
       expect(answers.map(a => a.status).sort()).toEqual([201, 409]);
       const accepted = answers.find(a => a.status === 201)!;
+      const refused = answers.find(a => a.status === 409)!;
+      // Refused because the other one holds the region, or because it already moved it.
+      expect(refused.body.error.message).toMatch(
+        new RegExp(
+          `operation ${accepted.body.id} \\(rollout-promote (of \\S+ )?in eu, asked by .*\\) is (pending|running)|the rollout moved since you looked, nothing was done: eu: the rollout moved from step 1`,
+        ),
+      );
       expect(await finished(accepted.body.id)).toMatchObject({
         state: 'succeeded',
       });
