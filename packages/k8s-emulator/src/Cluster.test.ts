@@ -573,6 +573,92 @@ describe('Cluster controllers', () => {
     expect(images).toEqual(['b:1', 'b:1']);
   });
 
+  it('runs an analysis step: passes a healthy canary, aborts a crash-looping one', async () => {
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    const group = {
+      group: 'argoproj.io',
+      version: 'v1alpha1',
+      namespace: 'demo',
+      plural: 'rollouts',
+      name: 'analysed',
+    };
+    const rollout = (image: string, crash = false) => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'analysed', namespace: 'demo' },
+      spec: {
+        replicas: 4,
+        selector: { matchLabels: { app: 'analysed' } },
+        template: {
+          metadata: {
+            labels: { app: 'analysed' },
+            ...(crash
+              ? { annotations: { [CRASH_LOOP_ANNOTATION]: 'true' } }
+              : {}),
+          },
+          spec: { containers: [{ name: 'api', image }] },
+        },
+        strategy: {
+          canary: {
+            steps: [
+              { setWeight: 50 },
+              { analysis: { templates: [{ templateName: 'canary-health' }] } },
+              { pause: {} },
+            ],
+          },
+        },
+      },
+    });
+    const read = async () =>
+      (await custom.getNamespacedCustomObject(group)) as any;
+    const replace = async (body: any) =>
+      custom.replaceNamespacedCustomObject({
+        ...group,
+        body: { ...body, metadata: (await read()).metadata },
+      });
+    await custom.createNamespacedCustomObject({
+      ...group,
+      body: rollout('a:1'),
+    });
+    advance(20);
+    await replace(rollout('a:2'));
+    advance(5);
+    let status = (await read()).status;
+    expect(status.currentStepIndex).toBe(1);
+    expect(status.canary.currentStepAnalysisRunStatus).toMatchObject({
+      status: 'Running',
+    });
+    advance(30);
+    status = (await read()).status;
+    // Passed: on to the pause.
+    expect(status).toMatchObject({ phase: 'Paused', currentStepIndex: 2 });
+    const runs = (await custom.listNamespacedCustomObject({
+      group: 'argoproj.io',
+      version: 'v1alpha1',
+      namespace: 'demo',
+      plural: 'analysisruns',
+    })) as any;
+    expect(runs.items.map((r: any) => r.status.phase)).toEqual(['Successful']);
+
+    await replace(rollout('a:3', true));
+    advance(40);
+    status = (await read()).status;
+    expect(status).toMatchObject({
+      abort: true,
+      phase: 'Degraded',
+      currentStepIndex: 1,
+      canary: {
+        weights: { canary: { weight: 0 } },
+        currentStepAnalysisRunStatus: {
+          status: 'Failed',
+          message: expect.stringMatching(
+            /^canary-health: 0\/2 canary pods Ready, \d+ restarts$/,
+          ),
+        },
+      },
+    });
+  });
+
   it('brings a blue/green preview up, waits for promotion, then switches and scales the old set down', async () => {
     const custom = kc.makeApiClient(CustomObjectsApi);
     const group = {

@@ -1,6 +1,15 @@
 import { KubeObject } from '../store/ObjectStore';
 import { timestamp } from './Clock';
-import { ControllerContext, TYPES } from './context';
+import {
+  ControllerContext,
+  controllerRef,
+  isReady,
+  ownedBy,
+  TYPES,
+} from './context';
+
+/** How long a step's AnalysisRun runs before it assesses the canary (simulated ms). */
+export const ANALYSIS_MS = 15_000;
 import { WorkloadController } from './WorkloadController';
 
 /**
@@ -8,8 +17,9 @@ import { WorkloadController } from './WorkloadController';
  *
  * - canary without a traffic router: the canary ReplicaSet gets ceil(weight% x replicas)
  *   pods and the stable one the rest; `setWeight` steps move the weight, `pause: {}` waits
- *   for a promote, `pause: {duration}` continues by itself; at the end the canary becomes
- *   stable.
+ *   for a promote, `pause: {duration}` continues by itself; an `analysis` step runs an
+ *   AnalysisRun that assesses the canary pods' health and aborts the rollout when it
+ *   fails; at the end the canary becomes stable.
  * - blueGreen: the new ReplicaSet comes up at full size as the preview; without
  *   auto-promotion the rollout pauses until promoted; promotion points the active
  *   selector at it and scales the old one down after scaleDownDelaySeconds.
@@ -83,6 +93,7 @@ export class RolloutController {
 
     if (status.currentPodHash !== hash) {
       // A new template: start from the first step.
+      this.clearAnalysis(rollout, status);
       Object.assign(status, {
         currentPodHash: hash,
         currentStepIndex: 0,
@@ -94,6 +105,7 @@ export class RolloutController {
     }
     if (status.abort === false && status.phase === 'Degraded') {
       // retry: start the steps again
+      this.clearAnalysis(rollout, status);
       Object.assign(status, {
         abort: undefined,
         currentStepIndex: 0,
@@ -120,6 +132,22 @@ export class RolloutController {
         if (step.setWeight !== undefined) {
           index++;
           continue;
+        }
+        if (step.analysis) {
+          const phase = this.stepAnalysis(rollout, status, hash, index, now);
+          if (phase === 'Successful') {
+            status.canary = {
+              ...status.canary,
+              currentStepAnalysisRunStatus: undefined,
+            };
+            index++;
+            continue;
+          }
+          if (phase === 'Failed') {
+            // As Argo does: a failed analysis aborts the rollout.
+            status.abort = true;
+          }
+          break;
         }
         if (step.pause) {
           const paused = (status.pauseConditions ?? []).find(
@@ -157,6 +185,14 @@ export class RolloutController {
         if (steps[i].setWeight !== undefined) weight = steps[i].setWeight;
       }
       if (index >= steps.length) weight = 100;
+      if (status.abort) {
+        weight = 0;
+        Object.assign(status, {
+          phase: 'Degraded',
+          message: `RolloutAborted: Rollout aborted update to revision ${rollout.metadata.generation}: Metric "canary-health" assessed Failed`,
+          pauseConditions: undefined,
+        });
+      }
     }
 
     const canaryReplicas = Math.min(
@@ -203,6 +239,103 @@ export class RolloutController {
       },
     };
     this.writeStatus(rollout, status, current, replicas);
+  }
+
+  /**
+   * The AnalysisRun of an analysis step (one per rollout, pod hash and step): created
+   * Running, it lasts ANALYSIS_MS and then assesses the canary's health, the sandbox's
+   * one metric: Successful when every canary pod is Ready and none restarted, else
+   * Failed. Its result is also written where Argo writes it,
+   * `status.canary.currentStepAnalysisRunStatus`.
+   */
+  private stepAnalysis(
+    rollout: KubeObject,
+    status: Record<string, any>,
+    hash: string,
+    index: number,
+    now: number,
+  ): 'Running' | 'Successful' | 'Failed' {
+    const namespace = rollout.metadata.namespace;
+    const name = `${rollout.metadata.name}-${hash}-${index}`;
+    let run = this.ctx.store.get(TYPES.analysisRuns, namespace, name);
+    if (!run) {
+      run = this.ctx.store.create(TYPES.analysisRuns, {
+        metadata: {
+          name,
+          namespace,
+          labels: {
+            'rollouts-pod-template-hash': hash,
+            'rollout-type': 'Step',
+            'step-index': String(index),
+          },
+          ownerReferences: [controllerRef(rollout)],
+        },
+        spec: {
+          metrics: [{ name: 'canary-health', provider: { job: {} } }],
+        },
+        status: { phase: 'Running', startedAt: timestamp(now) },
+      });
+    }
+    let phase = run.status?.phase ?? 'Running';
+    let message = run.status?.message;
+    if (
+      phase === 'Running' &&
+      now - Date.parse(run.status?.startedAt ?? timestamp(now)) >= ANALYSIS_MS
+    ) {
+      const pods = this.ctx.store
+        .list(TYPES.pods, namespace)
+        .filter(
+          p =>
+            p.metadata.labels?.['rollouts-pod-template-hash'] === hash &&
+            !p.metadata.deletionTimestamp,
+        );
+      const ready = pods.filter(isReady).length;
+      const restarts = pods.reduce(
+        (n, p) =>
+          n +
+          (p.status?.containerStatuses ?? []).reduce(
+            (m: number, s: any) => m + (s.restartCount ?? 0),
+            0,
+          ),
+        0,
+      );
+      phase =
+        pods.length > 0 && ready === pods.length && restarts === 0
+          ? 'Successful'
+          : 'Failed';
+      message = `canary-health: ${ready}/${pods.length} canary pods Ready, ${restarts} restarts`;
+      this.ctx.mutate(
+        TYPES.analysisRuns,
+        run,
+        o => {
+          o.status = { ...o.status, phase, message };
+        },
+        true,
+      );
+    }
+    status.canary = {
+      ...status.canary,
+      currentStepAnalysisRunStatus: { name, status: phase, message },
+    };
+    return phase;
+  }
+
+  /** Forgets the step analyses of a rollout that starts its steps again. */
+  private clearAnalysis(rollout: KubeObject, status: Record<string, any>) {
+    status.canary = {
+      ...status.canary,
+      currentStepAnalysisRunStatus: undefined,
+    };
+    for (const run of this.ctx.store.list(
+      TYPES.analysisRuns,
+      rollout.metadata.namespace,
+    ))
+      if (ownedBy(run, rollout))
+        this.ctx.store.delete(
+          TYPES.analysisRuns,
+          run.metadata.namespace,
+          run.metadata.name!,
+        );
   }
 
   private blueGreen(rollout: KubeObject) {

@@ -65,6 +65,7 @@ export const TYPES = {
   podMetrics: findType('metrics.k8s.io', 'v1beta1', 'pods')!,
   nodeMetrics: findType('metrics.k8s.io', 'v1beta1', 'nodes')!,
   rollouts: findType('argoproj.io', 'v1alpha1', 'rollouts')!,
+  analysisRuns: findType('argoproj.io', 'v1alpha1', 'analysisruns')!,
   scaledObjects: findType('keda.sh', 'v1alpha1', 'scaledobjects')!,
 };
 

@@ -731,6 +731,80 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
+    it('runs the analysis step of each region and halts the wave where the analysis fails', async () => {
+      // content-api's strategy gains an analysis before the 50% pause, in every region.
+      for (const { cluster } of fleet.clusters) {
+        const current = cluster.store
+          .list(ROLLOUT)
+          .find(o => o.metadata.name === 'content-api')!;
+        const next = structuredClone(current);
+        next.spec.strategy.canary.steps = [
+          { setWeight: 10 },
+          { pause: {} },
+          { setWeight: 50 },
+          { analysis: { templates: [{ templateName: 'canary-health' }] } },
+          { pause: {} },
+          { setWeight: 100 },
+        ];
+        cluster.store.update(ROLLOUT, next);
+      }
+      fleet.release({ container: 'content-api', version: '2026.12.3' });
+      const seen = await until(
+        view,
+        pausedAt(1, ['us', 'eu', 'me', 'ap']),
+        'every region paused at step 1 of 2026.12.3',
+      );
+      const ap = seen.regions.find(r => r.cluster === 'ap')!;
+      expect(ap.analysis).toEqual({ declared: true, runs: [] });
+      expect(ap.steps[3].title).toBe('analysis: canary-health');
+      // ap's metric provider has its verdict ready: the success rate is too low.
+      const apCluster = fleet.clusters.find(c => c.region === 'ap')!.cluster;
+      apCluster.store.create(
+        typeOfKind('argoproj.io/v1alpha1', 'AnalysisRun')!,
+        {
+          metadata: {
+            name: `content-api-${ap.podHash}-3`,
+            namespace: 'content',
+          },
+          spec: { metrics: [{ name: 'success-rate' }] },
+          status: { phase: 'Failed', message: 'success-rate 0.91 < 0.99' },
+        },
+      );
+      const res = await post(
+        '/operations/rollout',
+        action('promote', ['us', 'eu', 'ap'], seen, {
+          reason: 'release 2026.12.3: the 50% wave with analysis',
+        }),
+      );
+      expect(res.status).toBe(201);
+      const done = await finished(res.body.id);
+      expect(done).toMatchObject({
+        state: 'failed',
+        error: `the wave stopped in ap: analysis content-api-${ap.podHash}-3 failed: success-rate 0.91 < 0.99`,
+      });
+      expect(done.steps.map(s => s.status)).toEqual([
+        'succeeded',
+        'succeeded',
+        'failed',
+      ]);
+      const after = await view();
+      const region = (c: string) => after.regions.find(r => r.cluster === c)!;
+      // us and eu passed their analysis and wait at 50%.
+      expect(region('us')).toMatchObject({ stepIndex: 4, weight: 50 });
+      expect(region('eu')).toMatchObject({ stepIndex: 4, weight: 50 });
+      // Argo aborts a rollout whose analysis failed: ap is back on stable.
+      expect(region('ap')).toMatchObject({ state: 'aborted', weight: 0 });
+      expect(region('ap').analysis.runs).toEqual([
+        {
+          kind: 'step',
+          name: `content-api-${ap.podHash}-3`,
+          status: 'Failed',
+          message: 'success-rate 0.91 < 0.99',
+        },
+      ]);
+      expect(region('me').stepIndex).toBe(1);
+    });
+
     it('switches blue/green authoring-api: preview then active, and aborts another region', async () => {
       fleet.release({ container: 'authoring-api', version: '2026.12.1' });
       const seen = await until(

@@ -394,6 +394,9 @@ export function rolloutGoalProgress(
       status: 'degraded',
       detail: `a new revision replaced the one being rolled out (pod hash ${goal.podHash} -> ${view.podHash})`,
     };
+  // Before the abort: Argo aborts a rollout whose analysis failed; the analysis says why.
+  if (failed && view.aborted && goal.action !== 'retry')
+    return { status: 'degraded', detail: failed };
   if (view.aborted)
     return goal.action === 'retry'
       ? {
