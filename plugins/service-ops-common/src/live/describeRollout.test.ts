@@ -252,6 +252,26 @@ describe('goals', () => {
     expect(rolloutGoalProgress(degraded, goal, limits).status).toBe('degraded');
   });
 
+  it('names the failed analysis of a rollout Argo aborted because of it', () => {
+    const goal = rolloutGoal(rolloutOf('pausedAtTen'), 'promote');
+    const abortedByAnalysis = describeRolloutRegion({
+      ...regions.aborted,
+      workload: {
+        ...regions.aborted.workload!,
+        rollout: {
+          ...rolloutOf('aborted'),
+          analysisRuns: [
+            { kind: 'step', name: 'run-3', status: 'Failed', message: 'low' },
+          ],
+        },
+      },
+    })!;
+    expect(rolloutGoalProgress(abortedByAnalysis, goal, limits)).toEqual({
+      status: 'degraded',
+      detail: 'analysis run-3 failed: low',
+    });
+  });
+
   it('is reached by an abort once no canary pod runs and stable is Ready at full size', () => {
     const goal = rolloutGoal(rolloutOf('pausedAtTen'), 'abort');
     expect(
