@@ -1,6 +1,5 @@
 import { JsonObject } from '@backstage/types';
 import {
-  ContainerRegionState,
   describeRolloutRegion,
   LiveRolloutState,
   OperationStep,
@@ -25,6 +24,7 @@ import {
 } from './OperationExecutor';
 import { clockTime } from './CollabDrainHandler';
 import { RolloutSettings } from './readRolloutSettings';
+import { mergeSteps } from './steps';
 
 /** A rollout operation's durable memory (the operation's `progress`). */
 export interface RolloutProgress {
@@ -45,20 +45,6 @@ export interface RolloutProgress {
   patched: Record<string, number>;
   /** 409s in a row for the region acted on now. */
   conflicts: number;
-}
-
-/** The rollout of a container in a cluster, as the live state holds it. */
-export function liveRegion(
-  liveState: LiveStateService,
-  cluster: string,
-  container: string,
-): ContainerRegionState | undefined {
-  for (const entry of liveState.allContainers()) {
-    if (entry.cluster !== cluster || entry.container.container !== container)
-      continue;
-    return entry.container.regions.find(r => r.cluster === cluster);
-  }
-  return undefined;
 }
 
 /** Wire -> domain: a rollout as just read from the API server. */
@@ -140,26 +126,11 @@ export class RolloutHandler implements OperationHandler {
   ): Promise<void> {
     await context.save({
       progress: progress as unknown as JsonObject,
-      ...(steps ? { steps: this.mergeSteps(context, steps) } : {}),
-    });
-  }
-
-  private mergeSteps(
-    context: OperationContext,
-    changes: Record<string, Partial<OperationStep>>,
-  ): OperationStep[] {
-    const now = new Date(context.now()).toISOString();
-    return context.operation.steps.map(step => {
-      const change = changes[step.id];
-      if (!change) return step;
-      const next = { ...step, ...change };
-      if (change.status === 'running' && !step.startedAt) next.startedAt = now;
-      if (
-        change.status &&
-        ['succeeded', 'failed', 'skipped'].includes(change.status)
-      )
-        next.finishedAt = now;
-      return next;
+      ...(steps
+        ? {
+            steps: mergeSteps(context.operation.steps, steps, context.now()),
+          }
+        : {}),
     });
   }
 
@@ -327,7 +298,7 @@ export class RolloutHandler implements OperationHandler {
       type: 'wait' as const,
       until: now + settings.pollSeconds * 1000,
     };
-    const region = liveRegion(liveState, cluster, progress.container);
+    const region = liveState.containerRegion(cluster, progress.container);
     const view = region && describeRolloutRegion(region);
     const goal = progress.goals[cluster];
     if (!view || !goal) return poll;
