@@ -45,7 +45,9 @@ async function renderPanel(
   const onChanged = jest.fn();
   const approveOperation =
     options.approveOperation ??
-    jest.fn(async () => ({ ...operation, state: 'pending' }));
+    jest.fn(
+      async (): Promise<Operation> => ({ ...operation, state: 'pending' }),
+    );
   await act(async () => {
     renderInTestApp(
       <TestApiProvider
