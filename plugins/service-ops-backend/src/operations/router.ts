@@ -108,8 +108,8 @@ export interface OperationRequestContext {
 /**
  * The route that starts an operation of one kind: reads the optional Idempotency-Key
  * header, validates the body with `body` (400 naming what was wrong), takes the user's
- * credentials, and audits the request as `operation-request` (high severity) with its
- * outcome. Answers 201 with a new operation, 200 with the one an earlier request with
+ * credentials, and audits the request as `operation-request` (high severity, with
+ * `kind`, the route's kind or family) with its outcome (the operation's exact kind). Answers 201 with a new operation, 200 with the one an earlier request with
  * the same key created.
  */
 export function operationRequestRoute<T>(options: {
@@ -146,6 +146,8 @@ export function operationRequestRoute<T>(options: {
       await event.success({
         meta: {
           operationId: operation.id,
+          // The route's kind may be a family (rollout); the operation's is exact.
+          operationKind: operation.kind,
           entityRef: operation.entityRef,
           cluster: operation.cluster,
           state: operation.state,
