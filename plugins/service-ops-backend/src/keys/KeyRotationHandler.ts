@@ -236,18 +236,24 @@ export class KeyRotationHandler implements OperationHandler {
           context,
           tenant,
           phase,
-          `content-service did not answer for ${
+          `${
+            phase === 'publish'
+              ? 'NATS did not take the event'
+              : 'content-service did not answer'
+          } for ${
             this.deps.settings.replicationTimeoutSeconds
           } s while trying to ${verb(phase)}: ${message}`,
         );
       tenant.nextAt = now + this.deps.settings.pollSeconds * 1000;
+      const who =
+        phase === 'publish'
+          ? 'NATS did not take the event'
+          : 'content-service did not answer';
       return this.stepChange(
         context.operation,
         tenant,
         phase,
-        `content-service did not answer (${message}); trying again at ${clock(
-          tenant.nextAt,
-        )}`,
+        `${who} (${message}); trying again at ${clock(tenant.nextAt)}`,
         'running',
       );
     }
