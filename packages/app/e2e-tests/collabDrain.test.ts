@@ -98,14 +98,22 @@ test("an owner drains authoring-collab's pods in one region from the Actions tab
   });
 });
 
-test('the Actions tab is only on the collab container', async ({ page }) => {
+test('the Actions tab is on the containers with an action only: the collab drain and the rollouts', async ({
+  page,
+}) => {
   const tab = (name: string) =>
     page
       .getByRole('navigation', { name: 'Content navigation' })
       .getByRole('link', { name, exact: true });
-  await page.goto('/catalog/default/component/authoring-collab');
-  await expect(tab('Actions')).toBeVisible({ timeout: 60_000 });
-  await page.goto('/catalog/default/component/authoring-api');
+  for (const container of [
+    'authoring-collab',
+    'authoring-api',
+    'content-api',
+  ]) {
+    await page.goto(`/catalog/default/component/${container}`);
+    await expect(tab('Actions')).toBeVisible({ timeout: 60_000 });
+  }
+  await page.goto('/catalog/default/component/authoring-worker');
   await expect(tab('Operations')).toBeVisible({ timeout: 60_000 });
   await expect(tab('Actions')).toHaveCount(0);
 });
