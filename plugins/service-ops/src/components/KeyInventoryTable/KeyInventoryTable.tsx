@@ -52,6 +52,8 @@ const ROTATION_LABELS = {
 
 const day = (iso: string) => iso.slice(0, 10);
 
+type ChipColor = 'default' | 'error' | 'warning' | 'success';
+
 /** `in 317 days`, `today`, `62 days ago`. */
 function relativeDays(days: number): string {
   if (days === 0) return 'today';
@@ -62,10 +64,13 @@ function RotationCell(props: { item: KeyInventoryItem }) {
   const { item } = props;
   if (!item.rotationDueAt || item.daysToRotation === undefined)
     return <Chip size="small" color="error" label="no active key" />;
-  const color =
-    ({ overdue: 'error', 'due-soon': 'warning' } as const)[
-      item.rotation as 'overdue' | 'due-soon'
-    ] ?? ('default' as const);
+  const colors: Record<KeyInventoryItem['rotation'], ChipColor> = {
+    overdue: 'error',
+    'due-soon': 'warning',
+    ok: 'default',
+    'no-active-key': 'error',
+  };
+  const color = colors[item.rotation];
   return (
     <Stack spacing={0.5} alignItems="flex-start">
       <Typography variant="body2">{day(item.rotationDueAt)}</Typography>
