@@ -17,6 +17,7 @@ import { createOperations } from './operations/createOperations';
 import { createOperationsRouter } from './operations/router';
 import { createKeys } from './keys/createKeys';
 import { createKeysRouter } from './keys/router';
+import { registerKeyActions } from './keys/registerKeyActions';
 import { createRolloutRouter } from './operations/rolloutRouter';
 import { registerRolloutActions } from './operations/registerRolloutActions';
 import { registerOperationActions } from './operations/registerOperationActions';
@@ -166,6 +167,11 @@ export const serviceOpsPlugin = createBackendPlugin({
           }),
         );
 
+        registerKeyActions({
+          actionsRegistry: deps.actionsRegistry,
+          inventory: keys.inventory,
+          rotations: operations.keyRotations,
+        });
         httpRouter.use(
           createKeysRouter({
             httpAuth: deps.httpAuth,

@@ -36,6 +36,8 @@ import { OperationsService } from '../operations/OperationsService';
 import { createOperationsRouter } from '../operations/router';
 import { KeyRotationHandler } from './KeyRotationHandler';
 import { KeyRotationOperations } from './KeyRotationOperations';
+import { registerKeyActions } from './registerKeyActions';
+import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { readKeySettings } from './readKeySettings';
 import { createKeysRouter } from './router';
 import { SigningKeyAdministration } from './SigningKeyAdministration';
@@ -233,6 +235,8 @@ describe('key rotation', () => {
         }),
       )
       .use(mockErrorHandler());
+    const actions = actionsRegistryServiceMock();
+    registerKeyActions({ actionsRegistry: actions, inventory, rotations });
     executor.start();
     const rotate = (body: object, as = REQUESTER, key?: string) => {
       const req = request(app)
@@ -260,7 +264,17 @@ describe('key rotation', () => {
         await new Promise(r => setTimeout(r, 50));
       }
     };
-    return { app, store, executor, keys, auditor, rotate, approve, final };
+    return {
+      app,
+      store,
+      executor,
+      keys,
+      auditor,
+      actions,
+      rotate,
+      approve,
+      final,
+    };
   }
 
   const activeKid = (tenantId: string) =>
@@ -553,6 +567,42 @@ describe('key rotation', () => {
       expect(keys.find(k => k.kid === oldKid)?.state).toBe('revoked');
       expect(activeKid(tenant)).not.toBe(oldKid);
       expect(await events(created.body.id)).toHaveLength(1);
+    });
+
+    it('offers the inventory and the request in the actions registry, guarded the same way', async () => {
+      env = await setUp(id);
+      const listed = await env.actions.invoke({
+        id: 'test:list-signing-keys',
+        input: { drill: 'overdue', limit: 5 },
+        credentials: mockCredentials.user(OUTSIDER),
+      });
+      const inventory = (listed.output as any).inventory;
+      expect(inventory.items.length).toBeGreaterThan(0);
+      expect(
+        inventory.items.every((i: { drill: string }) => i.drill === 'overdue'),
+      ).toBe(true);
+      const request = {
+        tenants: ['koala-training'],
+        mode: 'drill',
+        reason: 'quarterly drill asked from a tool',
+      };
+      await expect(
+        env.actions.invoke({
+          id: 'test:request-key-rotation',
+          input: request,
+          credentials: mockCredentials.user(OUTSIDER),
+        }),
+      ).rejects.toThrow(/may not rotate signing keys/);
+      const asked = await env.actions.invoke({
+        id: 'test:request-key-rotation',
+        input: request,
+        credentials: mockCredentials.user(REQUESTER),
+      });
+      expect(asked.output).toMatchObject({
+        created: true,
+        operation: { kind: 'key-rotation', state: 'awaiting-approval' },
+      });
+      expect(env.keys.rotates).toEqual([]);
     });
 
     it('refuses malformed requests and missing permission, changing nothing', async () => {

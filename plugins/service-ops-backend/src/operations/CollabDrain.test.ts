@@ -345,8 +345,10 @@ describe('the collab drain against the sandbox fleet and a real nats-server', ()
       'get-operation:true:false',
       'get-rollout:true:false',
       'list-operations:true:false',
+      'list-signing-keys:true:false',
       'preview-collab-drain:true:false',
       'preview-rollout-action:true:false',
+      'request-key-rotation:false:true',
       'start-collab-drain:false:true',
       'start-rollout-action:false:true',
     ]);
