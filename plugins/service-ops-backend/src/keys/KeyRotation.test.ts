@@ -581,7 +581,7 @@ describe('key rotation', () => {
       expect(
         inventory.items.every((i: { drill: string }) => i.drill === 'overdue'),
       ).toBe(true);
-      const request = {
+      const drill = {
         tenants: ['koala-training'],
         mode: 'drill',
         reason: 'quarterly drill asked from a tool',
@@ -589,13 +589,13 @@ describe('key rotation', () => {
       await expect(
         env.actions.invoke({
           id: 'test:request-key-rotation',
-          input: request,
+          input: drill,
           credentials: mockCredentials.user(OUTSIDER),
         }),
       ).rejects.toThrow(/may not rotate signing keys/);
       const asked = await env.actions.invoke({
         id: 'test:request-key-rotation',
-        input: request,
+        input: drill,
         credentials: mockCredentials.user(REQUESTER),
       });
       expect(asked.output).toMatchObject({
