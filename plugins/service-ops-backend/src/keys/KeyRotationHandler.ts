@@ -10,6 +10,7 @@ import {
   OperationContext,
   OperationHandler,
 } from '../operations/OperationExecutor';
+import { mergeSteps } from '../operations/steps';
 import { StoredOperation } from '../operations/types';
 import { KeyRotationSettings } from './readKeySettings';
 import {
@@ -535,23 +536,8 @@ export class KeyRotationHandler implements OperationHandler {
     progress: KeyRotationProgress,
     changes: Record<string, Partial<OperationStep>>,
   ): Promise<void> {
-    const now = new Date(context.now()).toISOString();
-    const steps = context.operation.steps.map(step => {
-      const change = changes[step.id];
-      if (!change) return step;
-      const next = { ...step, ...change };
-      if (change.status === 'running' && !step.startedAt) next.startedAt = now;
-      if (
-        change.status &&
-        ['succeeded', 'failed', 'skipped'].includes(change.status)
-      ) {
-        next.finishedAt = now;
-        next.startedAt = next.startedAt ?? now;
-      }
-      return next;
-    });
     await context.save({
-      steps,
+      steps: mergeSteps(context.operation.steps, changes, context.now()),
       progress: progress as unknown as JsonObject,
     });
   }
