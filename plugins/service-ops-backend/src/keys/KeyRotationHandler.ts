@@ -10,6 +10,7 @@ import {
   OperationContext,
   OperationHandler,
 } from '../operations/OperationExecutor';
+import { clockTime } from '../operations/CollabDrainHandler';
 import { mergeSteps } from '../operations/steps';
 import { StoredOperation } from '../operations/types';
 import { KeyRotationSettings } from './readKeySettings';
@@ -107,8 +108,6 @@ export function describeSeconds(seconds: number): string {
   if (seconds % 60 === 0) return `${seconds / 60} minute(s)`;
   return `${seconds} s`;
 }
-
-const clock = (ms: number) => `${new Date(ms).toISOString().slice(11, 19)} UTC`;
 
 /** A tenant's new key did not reach every region in time. */
 class ReplicationTimeout extends KeyServiceRefusal {
@@ -254,7 +253,7 @@ export class KeyRotationHandler implements OperationHandler {
         context.operation,
         tenant,
         phase,
-        `${who} (${message}); trying again at ${clock(tenant.nextAt)}`,
+        `${who} (${message}); trying again at ${clockTime(tenant.nextAt)}`,
         'running',
       );
     }
@@ -361,7 +360,7 @@ export class KeyRotationHandler implements OperationHandler {
         });
         return `${tenant.newKid} signs ${
           tenant.tenantId
-        }'s bundles since ${clock(Date.parse(activated.activatedAt))}${
+        }'s bundles since ${clockTime(Date.parse(activated.activatedAt))}${
           tenant.previousKid ? `; ${tenant.previousKid} is verify-only` : ''
         }`;
       }
