@@ -66,7 +66,7 @@ function sagas(events: StoredEvent[]): Map<string, StoredEvent[]> {
 }
 
 describe('NatsTraffic', () => {
-  jest.setTimeout(30_000);
+  jest.setTimeout(120_000);
   let server: TestNatsServer;
   let nc: NatsConnection;
   let jsm: JetStreamManager;
@@ -325,7 +325,7 @@ describe('NatsTraffic', () => {
     const poisons = (await jsm.streams.info(`${BUILDER}-us`)).state.messages;
     expect(poisons).toBeGreaterThanOrEqual(1);
     // Advancing may send another poison: go on until every one in the stream was given up.
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 90_000;
     let inStream = poisons;
     // NATS may advise before the worker has given back the last delivery (still ack
     // pending): go on until that one is given back too.
@@ -378,7 +378,7 @@ describe('NatsTraffic', () => {
       return names;
     };
     let drafts = 0;
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 60_000;
     while (!drafts && Date.now() < deadline) {
       clock.advance(1000);
       const ticked = await traffic.tick().then(
