@@ -34,6 +34,7 @@ import { DatabaseBacklogStore } from '../backlog/DatabaseBacklogStore';
 import { JetStreamBacklogReader } from '../backlog/JetStreamBacklogReader';
 import { JetStreamConnection } from '../backlog/JetStreamConnection';
 import { ConfiguredStream } from '../backlog/types';
+// eslint-disable-next-line @backstage/no-undeclared-imports -- benchmark only, run from source: the tests' nats-server
 import { startNatsServer, TestNatsServer } from '@internal/sandbox-nats';
 /* eslint-disable no-restricted-imports -- benchmark only, run from source: the tests' saga events */
 import {

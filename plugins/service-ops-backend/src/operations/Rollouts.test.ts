@@ -788,13 +788,13 @@ describe.each(databases.eachSupportedId())(
         'failed',
       ]);
       const after = await view();
-      const region = (c: string) => after.regions.find(r => r.cluster === c)!;
+      const regionOf = (c: string) => after.regions.find(r => r.cluster === c)!;
       // us and eu passed their analysis and wait at 50%.
-      expect(region('us')).toMatchObject({ stepIndex: 4, weight: 50 });
-      expect(region('eu')).toMatchObject({ stepIndex: 4, weight: 50 });
+      expect(regionOf('us')).toMatchObject({ stepIndex: 4, weight: 50 });
+      expect(regionOf('eu')).toMatchObject({ stepIndex: 4, weight: 50 });
       // Argo aborts a rollout whose analysis failed: ap is back on stable.
-      expect(region('ap')).toMatchObject({ state: 'aborted', weight: 0 });
-      expect(region('ap').analysis.runs).toEqual([
+      expect(regionOf('ap')).toMatchObject({ state: 'aborted', weight: 0 });
+      expect(regionOf('ap').analysis.runs).toEqual([
         {
           kind: 'step',
           name: `content-api-${ap.podHash}-3`,
@@ -802,7 +802,7 @@ describe.each(databases.eachSupportedId())(
           message: 'success-rate 0.91 < 0.99',
         },
       ]);
-      expect(region('me').stepIndex).toBe(1);
+      expect(regionOf('me').stepIndex).toBe(1);
     });
 
     it('switches blue/green authoring-api: preview then active, and aborts another region', async () => {
