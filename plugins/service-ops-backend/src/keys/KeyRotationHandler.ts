@@ -142,7 +142,7 @@ export class KeyRotationHandler implements OperationHandler {
 
   async advance(context: OperationContext): Promise<Advance> {
     const operation = context.operation;
-    const parameters = operation.parameters as unknown as KeyRotationParameters;
+    const parameters = operation.parameters as KeyRotationParameters;
     const progress = operation.progress as unknown as KeyRotationProgress;
     if (operation.state === 'cancelling')
       return this.cancel(context, parameters, progress);

@@ -3,7 +3,6 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError } from '@backstage/errors';
 import {
-  CollabDrainParameters,
   isFinalOperationState,
   KeyRotationMode,
   KeyRotationParameters,
@@ -135,8 +134,7 @@ export class KeyRotationOperations {
                 .update(tenants.join(','))
                 .digest('hex')
                 .slice(0, 12)}`,
-        // TODO(coordinator): Operation.parameters is typed for the collab drain only.
-        parameters: parameters as unknown as CollabDrainParameters,
+        parameters,
         steps: rotationSteps(parameters),
         progress: initialRotationProgress(
           tenants,
@@ -179,9 +177,7 @@ export class KeyRotationOperations {
         if (operation.kind !== 'key-rotation') continue;
         if (isFinalOperationState(operation.state) || isRepeat(operation))
           continue;
-        const theirs = (
-          operation.parameters as unknown as KeyRotationParameters
-        ).tenants;
+        const theirs = (operation.parameters as KeyRotationParameters).tenants;
         const shared = theirs.filter(t => wanted.has(t));
         if (shared.length)
           throw new ConflictError(
@@ -198,8 +194,7 @@ export class KeyRotationOperations {
 }
 
 function sameTenants(operation: StoredOperation, tenants: string[]): boolean {
-  const theirs = (operation.parameters as unknown as KeyRotationParameters)
-    .tenants;
+  const theirs = (operation.parameters as KeyRotationParameters).tenants;
   return (
     theirs.length === tenants.length && theirs.every((t, i) => t === tenants[i])
   );

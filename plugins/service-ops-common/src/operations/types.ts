@@ -1,3 +1,4 @@
+import type { KeyRotationParameters } from '../keys/types';
 import type { RolloutParameters } from './rolloutTypes';
 
 /** The kinds of operator action the operations engine runs. */
@@ -78,7 +79,10 @@ export interface CollabDrainParameters {
 }
 
 /** The parameters of an operation, by its kind. */
-export type OperationParameters = CollabDrainParameters | RolloutParameters;
+export type OperationParameters =
+  | CollabDrainParameters
+  | RolloutParameters
+  | KeyRotationParameters;
 
 /** One person's approval of an operation. */
 export interface OperationApprovalEntry {

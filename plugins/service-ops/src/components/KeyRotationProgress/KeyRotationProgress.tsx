@@ -32,7 +32,7 @@ import { OperationSteps } from '../OperationSteps';
 
 /** `Emergency rotation of acme-learning`, `Drill of 12 tenants`. */
 export function rotationTitle(operation: Operation): string {
-  const parameters = operation.parameters as unknown as KeyRotationParameters;
+  const parameters = operation.parameters as KeyRotationParameters;
   const tenants = parameters.tenants ?? [];
   const what = tenants.length === 1 ? tenants[0] : `${tenants.length} tenants`;
   return `${

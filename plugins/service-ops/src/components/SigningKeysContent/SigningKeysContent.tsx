@@ -169,9 +169,7 @@ export function SigningKeysContent() {
   const tenantsInFlight = new Set(
     rotations
       .filter(o => !isFinalOperationState(o.state))
-      .flatMap(
-        o => (o.parameters as unknown as KeyRotationParameters).tenants ?? [],
-      ),
+      .flatMap(o => (o.parameters as KeyRotationParameters).tenants ?? []),
   );
 
   return (
