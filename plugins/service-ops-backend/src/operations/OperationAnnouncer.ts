@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { SignalsService } from '@backstage/plugin-signals-node';
 import {
@@ -20,8 +21,8 @@ export class OperationAnnouncer {
       signals: SignalsService;
       notifications?: NotificationService;
       logger: LoggerService;
-      /** The page of an entity, for the notification's link. */
-      entityLink: (entityRef: string) => string;
+      /** Where the operation is followed in the app (its entity's tab). */
+      entityLink: (operation: Operation) => string;
     },
   ) {}
 
@@ -37,6 +38,39 @@ export class OperationAnnouncer {
       channel: operationsChannel(operation.entityRef),
       message: { ...message },
     });
+    if (
+      operation.state === 'awaiting-approval' &&
+      (operation.approval?.approvals.length ?? 0) === 0 &&
+      this.deps.notifications
+    ) {
+      // Asked for just now: the target's owners (the notifications backend resolves an
+      // entity to its owner), not the requester, are asked to approve.
+      const what = `${operation.kind} of ${operation.entityRef} in ${operation.cluster}`;
+      await this.deps.notifications
+        .send({
+          recipients: {
+            type: 'entity',
+            entityRef: operation.entityRef,
+            excludeEntityRef: operation.actor,
+          },
+          payload: {
+            title: `Approval needed: ${what}`,
+            description: `${operation.actor} asks for it: ${
+              operation.reason
+            }. It needs ${operation.approval?.required ?? 1} approval(s) by ${
+              operation.approval?.expiresAt
+            }.`,
+            link: this.deps.entityLink(operation),
+            severity: 'high',
+            topic: `service-ops operation ${operation.id}`,
+          },
+        })
+        .catch(error =>
+          this.deps.logger.warn(
+            `could not ask for the approval of operation ${operation.id}: ${error}`,
+          ),
+        );
+    }
     if (isFinalOperationState(operation.state) && this.deps.notifications) {
       const what = `${operation.kind} of ${operation.entityRef} in ${operation.cluster}`;
       await this.deps.notifications
@@ -52,7 +86,7 @@ export class OperationAnnouncer {
                   } of ${operation.steps.length} steps done. Reason: ${
                     operation.reason
                   }`,
-            link: this.deps.entityLink(operation.entityRef),
+            link: this.deps.entityLink(operation),
             severity: operation.state === 'failed' ? 'high' : 'normal',
             topic: `service-ops operation ${operation.id}`,
           },
@@ -64,4 +98,19 @@ export class OperationAnnouncer {
         );
     }
   }
+}
+
+/**
+ * Where an operation is followed in the app: its entity's Signing keys tab for a key
+ * rotation, its Actions tab for the others.
+ */
+export function operationLink(
+  appBaseUrl: string,
+  operation: Operation,
+): string {
+  const { kind, namespace, name } = parseEntityRef(operation.entityRef);
+  const tab = operation.kind === 'key-rotation' ? 'signing-keys' : 'actions';
+  return `${appBaseUrl}/catalog/${namespace}/${kind.toLocaleLowerCase(
+    'en-US',
+  )}/${name}/${tab}`;
 }

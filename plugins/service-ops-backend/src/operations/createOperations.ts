@@ -5,7 +5,6 @@ import {
   PermissionsService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { SignalsService } from '@backstage/plugin-signals-node';
@@ -17,7 +16,7 @@ import { CollabDrainHandler } from './CollabDrainHandler';
 import { CollabDrainNotices } from './CollabDrainNotices';
 import { CollabDrainOperations } from './CollabDrainOperations';
 import { DatabaseOperationStore } from './DatabaseOperationStore';
-import { OperationAnnouncer } from './OperationAnnouncer';
+import { OperationAnnouncer, operationLink } from './OperationAnnouncer';
 import { OperationAudit } from './OperationAudit';
 import { OperationExecutor } from './OperationExecutor';
 import { OperationsService } from './OperationsService';
@@ -107,13 +106,7 @@ export async function createOperations(options: {
     signals: options.signals,
     notifications: options.notifications,
     logger,
-    // The entity's Actions tab, where the operation's progress and history are.
-    entityLink: ref => {
-      const { kind, namespace, name } = parseEntityRef(ref);
-      return `${appBaseUrl}/catalog/${namespace}/${kind.toLocaleLowerCase(
-        'en-US',
-      )}/${name}/actions`;
-    },
+    entityLink: operation => operationLink(appBaseUrl, operation),
   });
   const audit = new OperationAudit(options.auditor);
   executor.onChange(operation => {
