@@ -127,6 +127,23 @@ describe('SandboxSignInPage', () => {
     ).toBeInTheDocument();
   });
 
+  it('tries again while the backend does not answer (it may be restarting)', async () => {
+    const answer = fetchMock.getMockImplementation()!;
+    fetchMock.mockImplementationOnce(async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    fetchMock.mockImplementation(answer);
+    localStorage.setItem(SANDBOX_USER_KEY, 'sam.oncall');
+    const { onSignInSuccess } = await renderPage();
+    expect(
+      await screen.findByText('The backend does not answer yet; trying again…'),
+    ).toBeInTheDocument();
+    await waitFor(() => expect(onSignInSuccess).toHaveBeenCalled(), {
+      timeout: 10_000,
+    });
+    expect(fetchMock).toHaveBeenCalledTimes(2);
+  });
+
   it("shows the backend's refusal and lets the user pick another", async () => {
     fetchMock.mockImplementation(
       async () =>

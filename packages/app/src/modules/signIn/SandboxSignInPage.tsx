@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   Content,
   ContentHeader,
@@ -19,6 +19,34 @@ export const SANDBOX_USER_KEY = 'service-ops:sandbox-user';
 interface SandboxUser {
   name: string;
   title?: string;
+}
+
+/** Attempts at reaching the backend before the error is shown (it may be restarting). */
+const NETWORK_ATTEMPTS = 5;
+const RETRY_MS = 2000;
+
+/** Whether the sign-in failed to reach the backend at all (rather than being refused). */
+function unreachable(error?: Error): boolean {
+  return error?.name === 'TypeError';
+}
+
+/** Remounts the sign-in (a new attempt) after a pause, `NETWORK_ATTEMPTS` times at most. */
+function RetryLater(props: { onRetry: () => void }) {
+  const { onRetry } = props;
+  useEffect(() => {
+    const timer = setTimeout(onRetry, RETRY_MS);
+    return () => clearTimeout(timer);
+  }, [onRetry]);
+  return (
+    <Page themeId="home">
+      <Header title="Sign in to the sandbox portal" />
+      <Content>
+        <Typography role="status">
+          The backend does not answer yet; trying again…
+        </Typography>
+      </Content>
+    </Page>
+  );
 }
 
 /** The identity, with a sign-out that also forgets the choice (back to the list). */
@@ -48,6 +76,7 @@ export function SandboxSignInPage(props: SignInPageProps) {
     name: user.getString('name'),
     title: user.getOptionalString('title'),
   }));
+  const [attempt, setAttempt] = useState(0);
   const [chosen, setChosen] = useState<string | undefined>(() => {
     const stored = localStorage.getItem(SANDBOX_USER_KEY) ?? undefined;
     return users.some(u => u.name === stored) ? stored : undefined;
@@ -56,31 +85,37 @@ export function SandboxSignInPage(props: SignInPageProps) {
   if (chosen) {
     return (
       <ProxiedSignInPage
+        key={attempt}
         onSignInSuccess={identity =>
           props.onSignInSuccess(forgettingOnSignOut(identity))
         }
         provider="sandbox"
         headers={{ 'x-sandbox-user': chosen }}
-        ErrorComponent={({ error }) => (
-          <Page themeId="home">
-            <Header title="Sign in to the sandbox portal" />
-            <Content>
-              <InfoCard title={`Could not sign in as ${chosen}`}>
-                <Typography paragraph>{error?.message}</Typography>
-                <Button
-                  variant="outlined"
-                  color="primary"
-                  onClick={() => {
-                    localStorage.removeItem(SANDBOX_USER_KEY);
-                    setChosen(undefined);
-                  }}
-                >
-                  Choose another user
-                </Button>
-              </InfoCard>
-            </Content>
-          </Page>
-        )}
+        ErrorComponent={({ error }) =>
+          unreachable(error) && attempt < NETWORK_ATTEMPTS - 1 ? (
+            <RetryLater onRetry={() => setAttempt(a => a + 1)} />
+          ) : (
+            <Page themeId="home">
+              <Header title="Sign in to the sandbox portal" />
+              <Content>
+                <InfoCard title={`Could not sign in as ${chosen}`}>
+                  <Typography paragraph>{error?.message}</Typography>
+                  <Button
+                    variant="outlined"
+                    color="primary"
+                    onClick={() => {
+                      localStorage.removeItem(SANDBOX_USER_KEY);
+                      setAttempt(0);
+                      setChosen(undefined);
+                    }}
+                  >
+                    Choose another user
+                  </Button>
+                </InfoCard>
+              </Content>
+            </Page>
+          )
+        }
       />
     );
   }
