@@ -1,3 +1,4 @@
+import express from 'express';
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 
@@ -38,4 +39,21 @@ export function parse<T extends z.ZodType>(
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new InputError(describeIssues(parsed.error));
   return parsed.data;
+}
+
+/**
+ * Error middleware for a router with `express.json()`: its parse errors (a malformed
+ * JSON body) become a 400 that says so; other errors pass on unchanged.
+ */
+export function malformedJsonAsInputError(
+  error: unknown,
+  _req: express.Request,
+  _res: express.Response,
+  next: express.NextFunction,
+): void {
+  if (error instanceof SyntaxError && 'body' in error)
+    next(
+      new InputError(`the request body is not valid JSON: ${error.message}`),
+    );
+  else next(error);
 }

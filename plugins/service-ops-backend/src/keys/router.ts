@@ -2,13 +2,17 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import {
   KEY_REGIONS,
   KEY_ROTATION_MODES,
 } from '@internal/backstage-plugin-service-ops-common';
 import { operationRequestRoute } from '../operations/router';
-import { entityRefParam, parse, wholeNumber } from '../validation';
+import {
+  entityRefParam,
+  malformedJsonAsInputError,
+  parse,
+  wholeNumber,
+} from '../validation';
 import { KeyRotationOperations } from './KeyRotationOperations';
 import { INVENTORY_SORTS, SigningKeyInventory } from './SigningKeyInventory';
 
@@ -158,23 +162,7 @@ export function createKeysRouter(options: KeysRouterOptions): express.Router {
     );
   });
 
-  router.use(
-    (
-      error: unknown,
-      _req: express.Request,
-      _res: express.Response,
-      next: express.NextFunction,
-    ) => {
-      // express.json's own parse errors (malformed JSON) as a clear 400.
-      if (error instanceof SyntaxError && 'body' in error)
-        next(
-          new InputError(
-            `the request body is not valid JSON: ${error.message}`,
-          ),
-        );
-      else next(error);
-    },
-  );
+  router.use(malformedJsonAsInputError);
 
   return router;
 }

@@ -2,9 +2,12 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import { ROLLOUT_ACTIONS } from '@internal/backstage-plugin-service-ops-common';
-import { entityRefParam, parse } from '../validation';
+import {
+  entityRefParam,
+  malformedJsonAsInputError,
+  parse,
+} from '../validation';
 import { operationRequestRoute } from './router';
 import { RolloutOperations } from './RolloutOperations';
 
@@ -143,23 +146,7 @@ export function createRolloutRouter(
     }),
   );
 
-  router.use(
-    (
-      error: unknown,
-      _req: express.Request,
-      _res: express.Response,
-      next: express.NextFunction,
-    ) => {
-      // express.json's own parse errors (malformed JSON) as a clear 400.
-      if (error instanceof SyntaxError && 'body' in error)
-        next(
-          new InputError(
-            `the request body is not valid JSON: ${error.message}`,
-          ),
-        );
-      else next(error);
-    },
-  );
+  router.use(malformedJsonAsInputError);
 
   return router;
 }

@@ -7,11 +7,16 @@ import {
   BackstageUserPrincipal,
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import { Operation } from '@internal/backstage-plugin-service-ops-common';
 import { CollabDrainOperations } from './CollabDrainOperations';
 import { OperationsService } from './OperationsService';
-import { entityRefParam, parse, wholeNumber } from '../validation';
+import {
+  entityRefParam,
+  malformedJsonAsInputError,
+  parse,
+  wholeNumber,
+} from '../validation';
 
 const POD_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const CLUSTER_NAME = /^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/;
@@ -273,23 +278,7 @@ export function createOperationsRouter(
     }
   });
 
-  router.use(
-    (
-      error: unknown,
-      _req: express.Request,
-      _res: express.Response,
-      next: express.NextFunction,
-    ) => {
-      // express.json's own parse errors (malformed JSON) as a clear 400.
-      if (error instanceof SyntaxError && 'body' in error)
-        next(
-          new InputError(
-            `the request body is not valid JSON: ${error.message}`,
-          ),
-        );
-      else next(error);
-    },
-  );
+  router.use(malformedJsonAsInputError);
 
   return router;
 }
