@@ -13,5 +13,6 @@ export async function signIn(page: Page, user = 'dana.author') {
     page
       .getByRole('navigation', { name: 'sidebar nav' })
       .getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible({ timeout: 60_000 });
+    // The page keeps trying while the backend starts (503) for up to a minute.
+  ).toBeVisible({ timeout: 120_000 });
 }

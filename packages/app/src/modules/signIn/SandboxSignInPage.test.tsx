@@ -132,16 +132,22 @@ describe('SandboxSignInPage', () => {
     fetchMock.mockImplementationOnce(async () => {
       throw new TypeError('Failed to fetch');
     });
+    // A backend whose plugins are still starting answers 503.
+    fetchMock.mockImplementationOnce(
+      async () => new Response('starting', { status: 503 }),
+    );
     fetchMock.mockImplementation(answer);
     localStorage.setItem(SANDBOX_USER_KEY, 'sam.oncall');
     const { onSignInSuccess } = await renderPage();
     expect(
-      await screen.findByText('The backend does not answer yet; trying again…'),
+      await screen.findByText(
+        'The backend is starting or restarting; trying again…',
+      ),
     ).toBeInTheDocument();
     await waitFor(() => expect(onSignInSuccess).toHaveBeenCalled(), {
-      timeout: 10_000,
+      timeout: 15_000,
     });
-    expect(fetchMock).toHaveBeenCalledTimes(2);
+    expect(fetchMock).toHaveBeenCalledTimes(3);
   });
 
   it("shows the backend's refusal and lets the user pick another", async () => {

@@ -21,13 +21,22 @@ interface SandboxUser {
   title?: string;
 }
 
-/** Attempts at reaching the backend before the error is shown (it may be restarting). */
-const NETWORK_ATTEMPTS = 5;
+/** Attempts at reaching the backend before the error is shown (it may be starting). */
+const NETWORK_ATTEMPTS = 30;
 const RETRY_MS = 2000;
 
-/** Whether the sign-in failed to reach the backend at all (rather than being refused). */
+/**
+ * Whether the sign-in did not reach a backend ready to answer (no answer, or 503 while
+ * its plugins start) rather than being refused.
+ */
 function unreachable(error?: Error): boolean {
-  return error?.name === 'TypeError';
+  if (!error) return false;
+  if (error.name === 'TypeError') return true;
+  const { statusCode, response } = error as Error & {
+    statusCode?: number;
+    response?: { status?: number };
+  };
+  return (statusCode ?? response?.status) === 503;
 }
 
 /** Remounts the sign-in (a new attempt) after a pause, `NETWORK_ATTEMPTS` times at most. */
@@ -42,7 +51,7 @@ function RetryLater(props: { onRetry: () => void }) {
       <Header title="Sign in to the sandbox portal" />
       <Content>
         <Typography role="status">
-          The backend does not answer yet; trying again…
+          The backend is starting or restarting; trying again…
         </Typography>
       </Content>
     </Page>
