@@ -1,24 +1,7 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { NotAllowedError } from '@backstage/errors';
-import { JsonObject } from '@backstage/types';
+import { actorOf, asJson } from '../operations/registerOperationActions';
 import { KeyRotationOperations } from './KeyRotationOperations';
 import { SigningKeyInventory } from './SigningKeyInventory';
-
-function actorOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type?: string;
-    userEntityRef?: string;
-  };
-  if (principal.type !== 'user' || !principal.userEntityRef)
-    throw new NotAllowedError(
-      'key rotations are asked for by a signed-in user',
-    );
-  return principal.userEntityRef;
-}
-
-const asJson = (value: unknown) =>
-  JSON.parse(JSON.stringify(value)) as JsonObject;
 
 const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -109,7 +92,7 @@ export function registerKeyActions(options: {
     action: async ({ input, credentials }) => {
       const { operation, created } = await rotations.create(
         input,
-        actorOf(credentials),
+        actorOf(credentials, 'key rotations'),
         credentials,
       );
       return { output: { created, operation: asJson(operation) } };

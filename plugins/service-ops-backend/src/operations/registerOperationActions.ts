@@ -6,17 +6,25 @@ import type { z as zod } from 'zod/v3';
 import { CollabDrainOperations } from './CollabDrainOperations';
 import { OperationsService } from './OperationsService';
 
-function actorOf(credentials: BackstageCredentials): string {
+/**
+ * The signed-in user an action of the registry is asked for by (user entity ref);
+ * NotAllowedError ("<what> are asked for by a signed-in user") for any other caller.
+ */
+export function actorOf(
+  credentials: BackstageCredentials,
+  what = 'operations',
+): string {
   const principal = credentials.principal as {
     type?: string;
     userEntityRef?: string;
   };
   if (principal.type !== 'user' || !principal.userEntityRef)
-    throw new NotAllowedError('operations are asked for by a signed-in user');
+    throw new NotAllowedError(`${what} are asked for by a signed-in user`);
   return principal.userEntityRef;
 }
 
-const asJson = (value: unknown) =>
+/** A value as an action's JSON output (dates and undefined as JSON has them). */
+export const asJson = (value: unknown) =>
   JSON.parse(JSON.stringify(value)) as JsonObject;
 
 /**

@@ -1,23 +1,8 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { NotAllowedError } from '@backstage/errors';
-import { JsonObject } from '@backstage/types';
 import { ROLLOUT_ACTIONS } from '@internal/backstage-plugin-service-ops-common';
 import type { z as zod } from 'zod/v3';
+import { actorOf, asJson } from './registerOperationActions';
 import { RolloutOperations } from './RolloutOperations';
-
-function actorOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type?: string;
-    userEntityRef?: string;
-  };
-  if (principal.type !== 'user' || !principal.userEntityRef)
-    throw new NotAllowedError('operations are asked for by a signed-in user');
-  return principal.userEntityRef;
-}
-
-const asJson = (value: unknown) =>
-  JSON.parse(JSON.stringify(value)) as JsonObject;
 
 /**
  * The rollout actions in Backstage's actions registry (MCP): the rollout's view and an
