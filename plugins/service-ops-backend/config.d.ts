@@ -3,6 +3,11 @@ export interface Config {
     liveState?: {
       /** How often pod metrics (metrics.k8s.io) are sampled per cluster. Default 15. */
       metricsIntervalSeconds?: number;
+      /**
+       * A watch silent for this long is taken for dead and renewed. Watches ask for bookmarks,
+       * which kube-apiserver sends every minute: keep it above that. Default 90.
+       */
+      watchIdleTimeoutSeconds?: number;
       /** Changes within this many milliseconds are pushed as one signal. Default 250. */
       pushDebounceMs?: number;
       /** An entity's changes are pushed for this long after a client last read it. Default 3600. */

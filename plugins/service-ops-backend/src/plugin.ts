@@ -69,6 +69,12 @@ export const serviceOpsPlugin = createBackendPlugin({
             'serviceOps.liveState.metricsIntervalSeconds',
             15,
           ),
+          watch: {
+            idleTimeoutMs: seconds(
+              'serviceOps.liveState.watchIdleTimeoutSeconds',
+              90,
+            ),
+          },
         });
         const publisher = new LiveStatePublisher(deps.signals, logger, {
           debounceMs:

@@ -39,7 +39,7 @@ export interface ApiServerOptions {
   tokens: Record<string, TokenRole>;
   /** Serve HTTPS with this key and certificate; HTTP when absent. */
   tls?: { key: string; cert: string };
-  /** Interval of watch bookmarks, ms (real time). */
+  /** Interval of watch bookmarks, ms (real time); default one minute, as kube-apiserver's watch cache. */
   bookmarkIntervalMs?: number;
   /**
    * Serve custom.metrics.k8s.io/v1beta1 (Pods metrics, as the Prometheus adapter does)
@@ -628,7 +628,7 @@ export class ApiServer {
               apiVersion: apiVersionOf(route.type),
               metadata: { resourceVersion: String(store.resourceVersion) },
             }),
-          this.options.bookmarkIntervalMs ?? 10_000,
+          this.options.bookmarkIntervalMs ?? 60_000,
         )
       : undefined;
     let timeout: NodeJS.Timeout | undefined = undefined;

@@ -932,7 +932,7 @@ function renderSection(r: Report): string {
       ours.requests,
     )}; in the Kubernetes plugin's window: ${describeServiceOps(
       theirs.requests,
-    )}. client-node (${CLIENT_NODE}) ends a watch that has received nothing for 30 s, and the informer watches again from where it was, so watches of kinds that do not change are renewed twice a minute. Measured counts, nothing extrapolated.`,
+    )}. Left to itself client-node (${CLIENT_NODE}) ends a watch that has received nothing for 30 s, so watches of kinds that do not change would be renewed twice a minute; service-ops' watches ask for bookmarks (the emulator sends one a minute, as kube-apiserver's watch cache does), wait 90 s before giving a silent watch up, and ask the server to end them after a random 5 to 10 minutes. Measured counts, nothing extrapolated.`,
     `- **P3**: a client connected and subscribed as above. The emulator flips one pod's readiness and returns the time at which it wrote the change to its store (\`performance.timeOrigin + performance.now()\`, comparable between the two processes of one machine); the latency runs until the signal for the entity arrives at the client's WebSocket. ${
       r.p3.fromChange.n
     } samples, the next flip ${

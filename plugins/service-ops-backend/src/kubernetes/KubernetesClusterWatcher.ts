@@ -7,7 +7,6 @@ import {
   KubernetesObject,
   ListWatch,
   PolicyV1Api,
-  Watch,
 } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
@@ -15,6 +14,7 @@ import {
   CpuMemory,
 } from '@internal/backstage-plugin-service-ops-common';
 import { ClusterConnection } from '../config/readClusters';
+import { BookmarkWatch, BookmarkWatchOptions } from './BookmarkWatch';
 import { kubeConfigFor } from './kubeConfigFor';
 import { quantity } from './mappers';
 import { PodMetricsList, WatchedObjects } from './wireTypes';
@@ -37,13 +37,16 @@ const MAX_BACKOFF_MS = 30_000;
 export interface WatcherOptions {
   /** How often pod metrics (metrics.k8s.io) are sampled. */
   metricsIntervalMs: number;
+  /** How the watches are kept (bookmarks, timeouts); `DEFAULT_BOOKMARK_WATCH` when absent. */
+  watch?: Partial<BookmarkWatchOptions>;
   /** Called (synchronously, often) whenever an object of the cluster changes or its state does. */
   onChange: () => void;
 }
 
 /**
  * One cluster's live state, kept by client-node informers (one per kind, listed once and
- * then watched; client-node relists on 410 Gone) and served from memory, plus pod metrics
+ * then watched with bookmarks, see `BookmarkWatch`; client-node relists on 410 Gone) and
+ * served from memory, plus pod metrics
  * sampled on an interval. A failed watch marks the cluster stale, keeps the last known
  * objects, and restarts that informer with exponential backoff; once every informer runs
  * again the cluster is live.
@@ -128,7 +131,7 @@ export class KubernetesClusterWatcher {
         // ListWatch is what makeInformer builds; used directly for the field selector.
         const informer = new ListWatch<KubernetesObject>(
           path,
-          new Watch(kc),
+          new BookmarkWatch(kc, this.options.watch),
           list,
           false,
           undefined,

@@ -14,6 +14,7 @@ import {
 } from '@internal/backstage-plugin-service-ops-common';
 import type { V1Pod } from '@kubernetes/client-node';
 import { ClusterConnection } from '../config/readClusters';
+import { BookmarkWatchOptions } from './BookmarkWatch';
 import { KubernetesClusterWatcher } from './KubernetesClusterWatcher';
 import {
   toLiveEvent,
@@ -96,6 +97,7 @@ export class KubernetesLiveState implements LiveStateService {
     clusters: ClusterConnection[];
     logger: LoggerService;
     metricsIntervalMs?: number;
+    watch?: Partial<BookmarkWatchOptions>;
   }): Promise<KubernetesLiveState> {
     const listeners = new Set<() => void>();
     const changes = { version: 0 };
@@ -106,6 +108,7 @@ export class KubernetesLiveState implements LiveStateService {
           options.logger.child({ cluster: connection.name }),
           {
             metricsIntervalMs: options.metricsIntervalMs ?? 15_000,
+            watch: options.watch,
             onChange: () => {
               changes.version++;
               listeners.forEach(l => l());
