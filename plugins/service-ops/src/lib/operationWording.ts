@@ -49,6 +49,15 @@ function rollout(
   };
 }
 
+/** `Emergency rotation of acme-learning`, `Drill of 12 tenants`. */
+function rotationTitle(operation: Operation): string {
+  const { parameters } = operation;
+  const tenants = 'tenants' in parameters ? parameters.tenants : [];
+  const what = tenants.length === 1 ? tenants[0] : `${tenants.length} tenants`;
+  const drill = 'tenants' in parameters && parameters.mode === 'drill';
+  return `${drill ? 'Drill' : 'Emergency rotation'} of ${what}`;
+}
+
 const WORDING: Partial<Record<OperationKind, OperationWording>> = {
   'collab-drain': {
     noun: 'drain',
@@ -87,6 +96,19 @@ const WORDING: Partial<Record<OperationKind, OperationWording>> = {
     'Retry',
     'Every region runs the rollout again and waits at its first pause.',
   ),
+  'key-rotation': {
+    noun: 'rotation',
+    title: rotationTitle,
+    succeeded:
+      "Every region's JWKS has the new key, it signs, and the rotated event was published.",
+    failed: '',
+    cancelled: 'see each step for what it left.',
+    cancelExplains:
+      'Tenants not started are left alone. A tenant whose new key is not active yet has that key revoked, and its old key keeps signing. A tenant whose new key already signs is finished (the old key retired and the event published), so no tenant is left between two keys.',
+    cancelling:
+      'tenants not started are left alone; a new key not active yet is revoked, one that already signs is finished.',
+    keepGoing: 'Keep rotating',
+  },
 };
 
 /** The wording of an operation's kind (a neutral one for kinds without their own). */

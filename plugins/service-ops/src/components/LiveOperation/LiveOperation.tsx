@@ -27,19 +27,28 @@ export function LiveOperation(props: {
   canCancel: boolean;
   /** Whether the user holds the permission approving it needs. */
   canApprove?: boolean;
+  /** What it is called while it loads: `operation` unless told (`rotation`). */
+  noun?: string;
   onChanged: (operation: Operation) => void;
 }) {
-  const { entityRef, id, canCancel, canApprove, onChanged } = props;
+  const {
+    entityRef,
+    id,
+    canCancel,
+    canApprove,
+    noun = 'operation',
+    onChanged,
+  } = props;
   const operation = useOperation(entityRef, id);
   const running =
     !!operation.value && !isFinalOperationState(operation.value.state);
   const now = useNow(running ? RUNNING_TICK_MS : IDLE_TICK_MS);
   if (operation.loading)
-    return <LinearProgress aria-label="loading the operation" />;
+    return <LinearProgress aria-label={`loading the ${noun}`} />;
   if (!operation.value) {
     return (
       <ResponseErrorPanel
-        title="Could not load the operation"
+        title={`Could not load the ${noun}`}
         error={operation.error ?? new Error(`no operation ${id}`)}
       />
     );

@@ -7,6 +7,7 @@ import {
 import { ResponseError } from '@backstage/errors';
 import type { Operation } from '@internal/backstage-plugin-service-ops-common';
 import { serviceOpsApiRef } from '../../api';
+import { operationWording } from '../../lib/operationWording';
 import {
   buildEvictingOperation,
   buildFailedOperation,
@@ -47,7 +48,7 @@ async function renderProgress(
     );
   });
   const section = await screen.findByRole('region', {
-    name: `drain ${operation.id}`,
+    name: `${operationWording(operation).noun} ${operation.id}`,
   });
   return { section, onChanged, cancelOperation };
 }
@@ -201,5 +202,135 @@ describe('OperationProgress', () => {
     expect(
       within(section).queryByRole('button', { name: 'Cancel drain' }),
     ).not.toBeInTheDocument();
+  });
+
+  describe('of a key rotation', () => {
+    const rotation = (overrides: Partial<Operation> = {}): Operation => ({
+      id: '0b0c6a8e-5f7e-4f57-9d57-1f6f3f4c2a10',
+      kind: 'key-rotation',
+      entityRef: 'component:default/content-bundler',
+      cluster: 'oasis-learning',
+      parameters: {
+        tenants: ['oasis-learning'],
+        mode: 'emergency',
+        graceSeconds: 0,
+        concurrency: 5,
+      },
+      state: 'awaiting-approval',
+      steps: [
+        {
+          id: 'create',
+          title: "Create oasis-learning's new key",
+          status: 'pending',
+        },
+        {
+          id: 'replicate',
+          title: "Wait until every region's JWKS has the new key",
+          status: 'pending',
+        },
+      ],
+      actor: 'user:default/chen.content',
+      reason: 'key material seen in a public paste',
+      incidentUrl: 'https://incidents.example/INC-1',
+      approval: {
+        required: 1,
+        expiresAt: new Date(NOW + 1_800_000).toISOString(),
+        approvals: [],
+      },
+      createdAt: CREATED,
+      updatedAt: CREATED,
+      ...overrides,
+    });
+
+    it('shows one awaiting approval in its words, without a progress bar or a running time', async () => {
+      const { section } = await renderProgress(rotation());
+      expect(section).toHaveTextContent('awaiting approval');
+      expect(section).toHaveTextContent('Emergency rotation of oasis-learning');
+      expect(section).toHaveTextContent('asked by chen.content 4 min ago');
+      expect(section).not.toHaveTextContent('running for');
+      expect(section).toHaveTextContent(
+        'Reason: key material seen in a public paste · incident',
+      );
+      expect(
+        within(section).getByRole('region', { name: 'approvals' }),
+      ).toHaveTextContent('Awaiting approval: 0 of 1');
+      expect(within(section).queryByRole('progressbar')).toBeNull();
+      expect(section).not.toHaveTextContent('steps done');
+    });
+
+    it('says what cancelling a rotation does, and cancels it', async () => {
+      const operation = rotation();
+      const { section, cancelOperation } = await renderProgress(operation);
+      await userEvent.click(
+        within(section).getByRole('button', { name: 'Cancel rotation' }),
+      );
+      const dialog = await screen.findByRole('dialog', {
+        name: 'Cancel this rotation?',
+      });
+      expect(dialog).toHaveTextContent(
+        'Tenants not started are left alone. A tenant whose new key is not active yet has that key revoked',
+      );
+      expect(
+        within(dialog).getByRole('button', { name: 'Keep rotating' }),
+      ).toBeInTheDocument();
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Cancel rotation' }),
+      );
+      await waitFor(() =>
+        expect(cancelOperation).toHaveBeenCalledWith({ id: operation.id }),
+      );
+    });
+
+    it("shows a finished bulk drill's outcome and time", async () => {
+      const { section } = await renderProgress(
+        rotation({
+          state: 'succeeded',
+          parameters: {
+            tenants: ['acme-learning', 'globex-academy'],
+            mode: 'drill',
+            graceSeconds: 604_800,
+            concurrency: 2,
+          },
+          steps: [
+            {
+              id: 'tenant:acme-learning',
+              title: 'acme-learning',
+              status: 'succeeded',
+            },
+            {
+              id: 'tenant:globex-academy',
+              title: 'globex-academy',
+              status: 'succeeded',
+            },
+          ],
+          startedAt: '2026-11-20T10:01:00.000Z',
+          finishedAt: '2026-11-20T10:03:30.000Z',
+        }),
+      );
+      expect(section).toHaveTextContent('Drill of 2 tenants');
+      expect(section).toHaveTextContent('took 2 min 30 s');
+      expect(section).toHaveTextContent(
+        "Every region's JWKS has the new key, it signs, and the rotated event was published.",
+      );
+      expect(
+        within(section).getByRole('progressbar', { name: 'rotation progress' }),
+      ).toHaveAttribute('aria-valuenow', '100');
+      expect(
+        within(section).queryByRole('button', { name: 'Cancel rotation' }),
+      ).toBeNull();
+    });
+
+    it('says who cancelled a rotation and where to look', async () => {
+      const { section } = await renderProgress(
+        rotation({
+          state: 'cancelled',
+          cancelRequestedBy: 'user:default/sam.oncall',
+          finishedAt: '2026-11-20T10:02:00.000Z',
+        }),
+      );
+      expect(section).toHaveTextContent(
+        'Cancelled by sam.oncall: see each step for what it left.',
+      );
+    });
   });
 });

@@ -131,7 +131,8 @@ function Outcome(props: { operation: Operation }) {
     return (
       <Alert severity="error">
         <AlertTitle>The {wording.noun} failed</AlertTitle>
-        {operation.error ?? 'No reason was recorded.'} {wording.failed}
+        {operation.error ?? 'No reason was recorded.'}
+        {wording.failed && ` ${wording.failed}`}
       </Alert>
     );
   }
@@ -150,13 +151,15 @@ function Outcome(props: { operation: Operation }) {
 }
 
 /**
- * A drain's live progress: its state, a progress bar over its steps, the countdown of
- * the notice, each step with its status and detail, and Cancel while it runs.
+ * An operation's live progress, for every kind (worded by `operationWording`): its
+ * state, who asked and why, the approvals (with Approve for whoever may), a progress
+ * bar over its steps once it may run, the countdown of a drain's notice, each step with
+ * its status and detail, Cancel while it runs, and what its end means.
  */
 export function OperationProgress(props: {
   operation: Operation;
   now: number;
-  /** Whether the user may cancel it (the drain permission). */
+  /** Whether the user may cancel it (the kind's permission). */
   canCancel: boolean;
   /**
    * Whether the user holds the permission that approving needs (the kind's own); the
@@ -192,9 +195,12 @@ export function OperationProgress(props: {
         </Typography>
         <Typography variant="body2" color="text.secondary">
           asked by {actorName(operation.actor)}{' '}
-          {formatAge(operation.createdAt, now)};{' '}
-          {final ? 'took' : 'running for'}{' '}
-          {formatSeconds(operationSeconds(operation, now))}
+          {formatAge(operation.createdAt, now)}
+          {operation.startedAt
+            ? `; ${final ? 'took' : 'running for'} ${formatSeconds(
+                operationSeconds(operation, now),
+              )}`
+            : ''}
         </Typography>
         <Box sx={{ flexGrow: 1 }} />
         {!final && operation.state !== 'cancelling' && canCancel && (
@@ -223,17 +229,19 @@ export function OperationProgress(props: {
           message={backendMessage(refreshError)}
         />
       )}
-      <Box>
-        <LinearProgress
-          variant="determinate"
-          value={progress.percent}
-          color={operation.state === 'failed' ? 'error' : 'primary'}
-          aria-label={`${wording.noun} progress`}
-        />
-        <Typography variant="caption" color="text.secondary">
-          {progress.done} of {progress.total} steps done
-        </Typography>
-      </Box>
+      {operation.state !== 'awaiting-approval' && (
+        <Box>
+          <LinearProgress
+            variant="determinate"
+            value={progress.percent}
+            color={operation.state === 'failed' ? 'error' : 'primary'}
+            aria-label={`${wording.noun} progress`}
+          />
+          <Typography variant="caption" color="text.secondary">
+            {progress.done} of {progress.total} steps done
+          </Typography>
+        </Box>
+      )}
       {noticeEnd !== undefined && (
         <Alert severity="info" role="timer">
           Notice running: the first eviction in{' '}

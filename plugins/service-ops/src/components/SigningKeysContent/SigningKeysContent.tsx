@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import useInterval from 'react-use/esm/useInterval';
 import {
   InfoCard,
   ResponseErrorPanel,
@@ -25,19 +24,14 @@ import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
-import { useEntityOperations, useOperation } from '../../hooks/useOperations';
+import { useEntityOperations } from '../../hooks/useOperations';
 import { backendMessage } from '../../lib/backendMessage';
 import { formatAge } from '../../lib/formatAge';
+import { operationWording } from '../../lib/operationWording';
 import { KeyInventoryTable } from '../KeyInventoryTable';
-import { KeyRotationProgress, rotationTitle } from '../KeyRotationProgress';
+import { IDLE_TICK_MS, LiveOperation, useNow } from '../LiveOperation';
 import { actorName, OperationStateChip } from '../OperationProgress';
 import { RotateKeysDialog } from '../RotateKeysDialog';
-
-function useNow(intervalMs: number): number {
-  const [now, setNow] = useState(Date.now());
-  useInterval(() => setNow(Date.now()), intervalMs);
-  return now;
-}
 
 /** Whether the user holds a permission on the entity; undefined while it is checked. */
 function useAllowed(
@@ -48,42 +42,6 @@ function useAllowed(
   if (result.loading) return {};
   // When the check itself fails, the backend still decides.
   return { allowed: result.allowed || !!result.error, error: result.error };
-}
-
-function LiveRotation(props: {
-  entityRef: string;
-  id: string;
-  canCancel: boolean;
-  canApprove: boolean;
-  onChanged: () => void;
-}) {
-  const { entityRef, id, canCancel, canApprove, onChanged } = props;
-  const operation = useOperation(entityRef, id);
-  const running =
-    !!operation.value && !isFinalOperationState(operation.value.state);
-  const now = useNow(running ? 1_000 : 15_000);
-  if (operation.loading)
-    return <LinearProgress aria-label="loading the rotation" />;
-  if (!operation.value)
-    return (
-      <ResponseErrorPanel
-        title="Could not load the rotation"
-        error={operation.error ?? new Error(`no operation ${id}`)}
-      />
-    );
-  return (
-    <KeyRotationProgress
-      operation={operation.value}
-      now={now}
-      canCancel={canCancel}
-      canApprove={canApprove}
-      refreshError={operation.error}
-      onChanged={() => {
-        operation.refresh();
-        onChanged();
-      }}
-    />
-  );
 }
 
 function RotationHistory(props: { operations: Operation[]; now: number }) {
@@ -110,7 +68,9 @@ function RotationHistory(props: { operations: Operation[]; now: number }) {
         {operations.map(operation => (
           <TableRow key={operation.id}>
             <TableCell>{formatAge(operation.createdAt, now)}</TableCell>
-            <TableCell>{rotationTitle(operation)}</TableCell>
+            <TableCell>
+              {operationWording(operation).title(operation)}
+            </TableCell>
             <TableCell>{actorName(operation.actor)}</TableCell>
             <TableCell>
               {(operation.approval?.approvals ?? [])
@@ -141,7 +101,7 @@ export function SigningKeysContent() {
   const rotate = useAllowed(serviceOpsKeyRotationPermission, entityRef);
   const approve = useAllowed(serviceOpsKeyRotationApprovePermission, entityRef);
   const history = useEntityOperations(entityRef);
-  const now = useNow(15_000);
+  const now = useNow(IDLE_TICK_MS);
   const [dialogTenants, setDialogTenants] = useState<string[]>();
   const [followed, setFollowed] = useState<string[]>([]);
   const [keysChanged, setKeysChanged] = useState(0);
@@ -195,10 +155,11 @@ export function SigningKeysContent() {
         >
           <Stack spacing={4}>
             {followed.map(id => (
-              <LiveRotation
+              <LiveOperation
                 key={id}
                 entityRef={entityRef}
                 id={id}
+                noun="rotation"
                 canCancel={rotate.allowed !== false}
                 canApprove={approve.allowed === true}
                 onChanged={() => history.refresh()}

@@ -1,1 +1,0 @@
-export { KeyRotationProgress, rotationTitle } from './KeyRotationProgress';
