@@ -106,7 +106,7 @@ export function rotation(overrides: Partial<Operation> = {}): Operation {
       mode: 'emergency',
       graceSeconds: 0,
       concurrency: 5,
-    } as any,
+    },
     state: 'awaiting-approval',
     steps: [
       {

@@ -13,6 +13,7 @@ import {
   buildFailedOperation,
   buildWaitingOperation,
 } from '../../__fixtures__/operations';
+import { rotation as signingKeysRotation } from '../../__testUtils__/signingKeys';
 import { OperationProgress } from './OperationProgress';
 
 const CREATED = '2026-11-20T10:00:00.000Z';
@@ -51,6 +52,14 @@ async function renderProgress(
     name: `${operationWording(operation).noun} ${operation.id}`,
   });
   return { section, onChanged, cancelOperation };
+}
+
+/** Clicks the section's Cancel button and returns the confirmation dialog. */
+async function openCancelDialog(section: HTMLElement, noun: string) {
+  await userEvent.click(
+    within(section).getByRole('button', { name: `Cancel ${noun}` }),
+  );
+  return screen.findByRole('dialog', { name: `Cancel this ${noun}?` });
 }
 
 const stepTexts = (section: HTMLElement) =>
@@ -123,12 +132,7 @@ describe('OperationProgress', () => {
     const { section, cancelOperation, onChanged } = await renderProgress(
       operation,
     );
-    await userEvent.click(
-      within(section).getByRole('button', { name: 'Cancel drain' }),
-    );
-    const dialog = await screen.findByRole('dialog', {
-      name: 'Cancel this drain?',
-    });
+    const dialog = await openCancelDialog(section, 'drain');
     expect(dialog).toHaveTextContent(
       'No further pod is evicted. The pods not evicted yet are told the drain is off',
     );
@@ -142,12 +146,9 @@ describe('OperationProgress', () => {
     expect(cancelOperation).not.toHaveBeenCalled();
 
     await userEvent.click(
-      within(section).getByRole('button', { name: 'Cancel drain' }),
-    );
-    await userEvent.click(
-      within(
-        await screen.findByRole('dialog', { name: 'Cancel this drain?' }),
-      ).getByRole('button', { name: 'Cancel drain' }),
+      within(await openCancelDialog(section, 'drain')).getByRole('button', {
+        name: 'Cancel drain',
+      }),
     );
     await waitFor(() =>
       expect(cancelOperation).toHaveBeenCalledWith({ id: operation.id }),
@@ -182,10 +183,7 @@ describe('OperationProgress', () => {
         },
       },
     );
-    await userEvent.click(
-      within(section).getByRole('button', { name: 'Cancel drain' }),
-    );
-    const dialog = await screen.findByRole('dialog');
+    const dialog = await openCancelDialog(section, 'drain');
     await userEvent.click(
       within(dialog).getByRole('button', { name: 'Cancel drain' }),
     );
@@ -205,42 +203,17 @@ describe('OperationProgress', () => {
   });
 
   describe('of a key rotation', () => {
-    const rotation = (overrides: Partial<Operation> = {}): Operation => ({
-      id: '0b0c6a8e-5f7e-4f57-9d57-1f6f3f4c2a10',
-      kind: 'key-rotation',
-      entityRef: 'component:default/content-bundler',
-      cluster: 'oasis-learning',
-      parameters: {
-        tenants: ['oasis-learning'],
-        mode: 'emergency',
-        graceSeconds: 0,
-        concurrency: 5,
-      },
-      state: 'awaiting-approval',
-      steps: [
-        {
-          id: 'create',
-          title: "Create oasis-learning's new key",
-          status: 'pending',
+    const rotation = (overrides: Partial<Operation> = {}) =>
+      signingKeysRotation({
+        createdAt: CREATED,
+        updatedAt: CREATED,
+        approval: {
+          required: 1,
+          expiresAt: new Date(NOW + 1_800_000).toISOString(),
+          approvals: [],
         },
-        {
-          id: 'replicate',
-          title: "Wait until every region's JWKS has the new key",
-          status: 'pending',
-        },
-      ],
-      actor: 'user:default/chen.content',
-      reason: 'key material seen in a public paste',
-      incidentUrl: 'https://incidents.example/INC-1',
-      approval: {
-        required: 1,
-        expiresAt: new Date(NOW + 1_800_000).toISOString(),
-        approvals: [],
-      },
-      createdAt: CREATED,
-      updatedAt: CREATED,
-      ...overrides,
-    });
+        ...overrides,
+      });
 
     it('shows one awaiting approval in its words, without a progress bar or a running time', async () => {
       const { section } = await renderProgress(rotation());
@@ -261,12 +234,7 @@ describe('OperationProgress', () => {
     it('says what cancelling a rotation does, and cancels it', async () => {
       const operation = rotation();
       const { section, cancelOperation } = await renderProgress(operation);
-      await userEvent.click(
-        within(section).getByRole('button', { name: 'Cancel rotation' }),
-      );
-      const dialog = await screen.findByRole('dialog', {
-        name: 'Cancel this rotation?',
-      });
+      const dialog = await openCancelDialog(section, 'rotation');
       expect(dialog).toHaveTextContent(
         'Tenants not started are left alone. A tenant whose new key is not active yet has that key revoked',
       );
