@@ -1,30 +1,23 @@
-import { useEffect, useState } from 'react';
-import {
-  InfoCard,
-  ResponseErrorPanel,
-  WarningPanel,
-} from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
-import {
-  isFinalOperationState,
-  serviceOpsCollabDrainPermission,
-} from '@internal/backstage-plugin-service-ops-common';
+import { serviceOpsCollabDrainPermission } from '@internal/backstage-plugin-service-ops-common';
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
-import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
 import { useEntitySnapshot } from '../../hooks/useEntitySnapshot';
+import { useFollowedOperations } from '../../hooks/useFollowedOperations';
 import { useEntityOperations } from '../../hooks/useOperations';
-import { backendMessage } from '../../lib/backendMessage';
 import {
   COLLAB_DRAIN_CONTAINER,
   isRolloutTarget,
 } from '../../lib/entityFilters';
 import { CollabDrainForm } from '../CollabDrainForm';
-import { OperationHistory } from '../OperationHistory';
-import { IDLE_TICK_MS, LiveOperation, useNow } from '../LiveOperation';
+import { IDLE_TICK_MS, useNow } from '../LiveOperation';
+import { LiveOperationsCard } from '../LiveOperationsCard';
+import { OperationHistoryCard } from '../OperationHistoryCard';
+import { RefetchedContent } from '../RefetchedContent';
 import { RolloutActions } from '../RolloutActions';
 
 /**
@@ -58,24 +51,9 @@ function CollabDrainActions() {
   const snapshot = useEntitySnapshot(entityRef);
   const history = useEntityOperations(entityRef);
   const now = useNow(IDLE_TICK_MS);
-  // Drains this page started or saw running stay shown until the page is left, so
-  // that their outcome shows once they are final.
-  const [followed, setFollowed] = useState<string[]>([]);
-  const items = history.value?.items ?? [];
-  const activeIds = items
-    .filter(o => !isFinalOperationState(o.state))
-    .map(o => o.id);
-  const activeKey = activeIds.join(',');
-  useEffect(() => {
-    if (!activeKey) return;
-    setFollowed(ids => {
-      const more = activeKey.split(',').filter(id => !ids.includes(id));
-      return more.length ? [...more, ...ids] : ids;
-    });
-  }, [activeKey]);
-  const follow = (id: string) =>
-    setFollowed(ids => (ids.includes(id) ? ids : [id, ...ids]));
-  const onChanged = () => history.refresh();
+  const { followed, follow, activeKey } = useFollowedOperations(
+    history.value?.items ?? [],
+  );
 
   return (
     <Stack spacing={3}>
@@ -95,78 +73,46 @@ function CollabDrainActions() {
           drain.
         </Alert>
       )}
-      {followed.length > 0 && (
-        <InfoCard
-          title="Drain progress"
-          subheader="Drains started or running while this page is open, kept live"
-        >
-          <Stack spacing={4}>
-            {followed.map(id => (
-              <LiveOperation
-                key={id}
-                entityRef={entityRef}
-                id={id}
-                canCancel={allowed !== false}
-                onChanged={onChanged}
-              />
-            ))}
-          </Stack>
-        </InfoCard>
-      )}
+      <LiveOperationsCard
+        title="Drain progress"
+        subheader="Drains started or running while this page is open, kept live"
+        entityRef={entityRef}
+        ids={followed}
+        canCancel={() => allowed !== false}
+        onChanged={history.refresh}
+      />
       <InfoCard
         title="Drain collab pods"
         subheader="Tell the connected clients to move, wait for the notice, then recreate the pods one at a time through the Eviction API"
       >
-        {snapshot.loading && (
-          <LinearProgress aria-label="loading the live state" />
-        )}
-        {!snapshot.value && snapshot.error && (
-          <ResponseErrorPanel
-            title="Could not load the pods"
-            error={snapshot.error}
-          />
-        )}
-        {snapshot.value && (
-          <CollabDrainForm
-            entityRef={entityRef}
-            entityName={entity.metadata.name}
-            container={container}
-            snapshot={snapshot.value}
-            allowed={allowed}
-            refreshKey={activeKey}
-            onStarted={operation => {
-              follow(operation.id);
-              history.refresh();
-            }}
-          />
-        )}
+        <RefetchedContent
+          state={snapshot}
+          loadingLabel="loading the live state"
+          errorTitle="Could not load the pods"
+        >
+          {value => (
+            <CollabDrainForm
+              entityRef={entityRef}
+              entityName={entity.metadata.name}
+              container={container}
+              snapshot={value}
+              allowed={allowed}
+              refreshKey={activeKey}
+              onStarted={operation => {
+                follow(operation.id);
+                history.refresh();
+              }}
+            />
+          )}
+        </RefetchedContent>
       </InfoCard>
-      <InfoCard
+      <OperationHistoryCard
         title="History"
         subheader="This container's operations, newest first"
-      >
-        {history.loading && <LinearProgress aria-label="loading the history" />}
-        {history.error && !history.value && (
-          <ResponseErrorPanel
-            title="Could not load the operations"
-            error={history.error}
-          />
-        )}
-        {history.error && history.value && (
-          <WarningPanel
-            severity="warning"
-            title="Could not refresh the operations; showing the last list"
-            message={backendMessage(history.error)}
-          />
-        )}
-        {history.value && (
-          <OperationHistory
-            operations={history.value.items}
-            totalCount={history.value.totalCount}
-            now={now}
-          />
-        )}
-      </InfoCard>
+        history={history}
+        now={now}
+        emptyText="No drain has been run on this container yet."
+      />
     </Stack>
   );
 }

@@ -1,14 +1,9 @@
 import { useEffect, useState } from 'react';
-import {
-  InfoCard,
-  ResponseErrorPanel,
-  WarningPanel,
-} from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
-  isFinalOperationState,
   OPERATION_PERMISSIONS,
   RolloutAction,
   rolloutActionOfKind,
@@ -16,13 +11,14 @@ import {
 } from '@internal/backstage-plugin-service-ops-common';
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
-import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
+import { useFollowedOperations } from '../../hooks/useFollowedOperations';
 import { useEntityOperations } from '../../hooks/useOperations';
 import { useEntityRollout } from '../../hooks/useEntityRollout';
-import { backendMessage } from '../../lib/backendMessage';
-import { IDLE_TICK_MS, LiveOperation, useNow } from '../LiveOperation';
-import { OperationHistory } from '../OperationHistory';
+import { IDLE_TICK_MS, useNow } from '../LiveOperation';
+import { LiveOperationsCard } from '../LiveOperationsCard';
+import { OperationHistoryCard } from '../OperationHistoryCard';
+import { RefetchedContent } from '../RefetchedContent';
 import { RolloutActionDialog } from '../RolloutActionDialog';
 import { RolloutCard, RolloutPermissions } from '../RolloutCard';
 
@@ -58,19 +54,8 @@ export function RolloutActions() {
     action: RolloutAction;
     clusters: string[];
   }>();
-  const [followed, setFollowed] = useState<string[]>([]);
   const items = history.value?.items ?? [];
-  const activeKey = items
-    .filter(o => !isFinalOperationState(o.state))
-    .map(o => o.id)
-    .join(',');
-  useEffect(() => {
-    if (!activeKey) return;
-    setFollowed(ids => {
-      const more = activeKey.split(',').filter(id => !ids.includes(id));
-      return more.length ? [...more, ...ids] : ids;
-    });
-  }, [activeKey]);
+  const { followed, follow } = useFollowedOperations(items);
   // The wave starts as every region in the configured order.
   const regions = rollout.value?.regions.map(r => r.cluster).join(',') ?? '';
   useEffect(() => {
@@ -95,81 +80,54 @@ export function RolloutActions() {
           You can still preview actions and follow them below.
         </Alert>
       )}
-      {followed.length > 0 && (
-        <InfoCard
-          title="Rollout actions in progress"
-          subheader="Started or running while this page is open, kept live"
-        >
-          <Stack spacing={4}>
-            {followed.map(id => {
-              const action = kindOf(id);
-              return (
-                <LiveOperation
-                  key={id}
-                  entityRef={entityRef}
-                  id={id}
-                  canCancel={!action || permissions[action] !== false}
-                  canApprove={!!action && permissions[action] === true}
-                  onChanged={() => {
-                    history.refresh();
-                    rollout.refresh();
-                  }}
-                />
-              );
-            })}
-          </Stack>
-        </InfoCard>
-      )}
+      <LiveOperationsCard
+        title="Rollout actions in progress"
+        subheader="Started or running while this page is open, kept live"
+        entityRef={entityRef}
+        ids={followed}
+        canCancel={id => {
+          const action = kindOf(id);
+          return !action || permissions[action] !== false;
+        }}
+        canApprove={id => {
+          const action = kindOf(id);
+          return !!action && permissions[action] === true;
+        }}
+        onChanged={() => {
+          history.refresh();
+          rollout.refresh();
+        }}
+      />
       <InfoCard
         title={`Rollout of ${entity.metadata.name}`}
         subheader="Argo Rollouts in each region, from the live state; actions go through the operations engine"
       >
-        {rollout.loading && <LinearProgress aria-label="loading the rollout" />}
-        {rollout.error && !rollout.value && (
-          <ResponseErrorPanel
-            title="Could not load the rollout"
-            error={rollout.error}
-          />
-        )}
-        {rollout.error && rollout.value && (
-          <WarningPanel
-            severity="warning"
-            title="Could not refresh the rollout; showing the last state"
-            message={backendMessage(rollout.error)}
-          />
-        )}
-        {rollout.value && (
-          <RolloutCard
-            rollout={rollout.value}
-            now={now}
-            permissions={permissions}
-            wave={wave}
-            onWaveChange={setWave}
-            onAction={(action, clusters) => setDialog({ action, clusters })}
-          />
-        )}
+        <RefetchedContent
+          state={rollout}
+          loadingLabel="loading the rollout"
+          errorTitle="Could not load the rollout"
+          staleTitle="Could not refresh the rollout; showing the last state"
+        >
+          {value => (
+            <RolloutCard
+              rollout={value}
+              now={now}
+              permissions={permissions}
+              wave={wave}
+              onWaveChange={setWave}
+              onAction={(action, clusters) => setDialog({ action, clusters })}
+            />
+          )}
+        </RefetchedContent>
       </InfoCard>
-      <InfoCard
+      <OperationHistoryCard
         title="Promotion history"
         subheader="This container's rollout actions, newest first"
-      >
-        {history.loading && <LinearProgress aria-label="loading the history" />}
-        {history.error && !history.value && (
-          <ResponseErrorPanel
-            title="Could not load the operations"
-            error={history.error}
-          />
-        )}
-        {history.value && (
-          <OperationHistory
-            operations={history.value.items}
-            totalCount={history.value.totalCount}
-            now={now}
-            showKind
-            emptyText="No rollout action has been taken on this container yet."
-          />
-        )}
-      </InfoCard>
+        history={history}
+        now={now}
+        showKind
+        emptyText="No rollout action has been taken on this container yet."
+      />
       {dialog && (
         <RolloutActionDialog
           entityRef={entityRef}
@@ -179,9 +137,7 @@ export function RolloutActions() {
           onClose={() => setDialog(undefined)}
           onStarted={operation => {
             setDialog(undefined);
-            setFollowed(ids =>
-              ids.includes(operation.id) ? ids : [operation.id, ...ids],
-            );
+            follow(operation.id);
             history.refresh();
             rollout.refresh();
           }}

@@ -1,9 +1,5 @@
 import { useEffect, useState } from 'react';
-import {
-  InfoCard,
-  ResponseErrorPanel,
-  WarningPanel,
-} from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
@@ -11,27 +7,31 @@ import {
   isFinalOperationState,
   KeyRotationParameters,
   Operation,
+  OperationKind,
   serviceOpsKeyRotationApprovePermission,
   serviceOpsKeyRotationPermission,
 } from '@internal/backstage-plugin-service-ops-common';
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
-import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
-import Typography from '@mui/material/Typography';
+import { useFollowedOperations } from '../../hooks/useFollowedOperations';
 import { useEntityOperations } from '../../hooks/useOperations';
-import { backendMessage } from '../../lib/backendMessage';
 import { formatAge } from '../../lib/formatAge';
 import { operationWording } from '../../lib/operationWording';
 import { KeyInventoryTable } from '../KeyInventoryTable';
-import { IDLE_TICK_MS, LiveOperation, useNow } from '../LiveOperation';
+import { IDLE_TICK_MS, useNow } from '../LiveOperation';
+import { LiveOperationsCard } from '../LiveOperationsCard';
+import { OperationHistoryCard } from '../OperationHistoryCard';
 import { actorName, OperationStateChip } from '../OperationProgress';
 import { RotateKeysDialog } from '../RotateKeysDialog';
+
+/** The operations of the Signing keys tab. */
+const ROTATION_KINDS: readonly OperationKind[] = ['key-rotation'];
 
 /** Whether the user holds a permission on the entity; undefined while it is checked. */
 function useAllowed(
@@ -46,12 +46,6 @@ function useAllowed(
 
 function RotationHistory(props: { operations: Operation[]; now: number }) {
   const { operations, now } = props;
-  if (operations.length === 0)
-    return (
-      <Typography variant="body2" color="text.secondary">
-        No key rotation has been asked for from the portal yet.
-      </Typography>
-    );
   return (
     <Table size="small" aria-label="key rotations">
       <TableHead>
@@ -103,22 +97,11 @@ export function SigningKeysContent() {
   const history = useEntityOperations(entityRef);
   const now = useNow(IDLE_TICK_MS);
   const [dialogTenants, setDialogTenants] = useState<string[]>();
-  const [followed, setFollowed] = useState<string[]>([]);
   const [keysChanged, setKeysChanged] = useState(0);
-  const rotations = (history.value?.items ?? []).filter(
-    o => o.kind === 'key-rotation',
+  const rotations = (history.value?.items ?? []).filter(o =>
+    ROTATION_KINDS.includes(o.kind),
   );
-  const activeKey = rotations
-    .filter(o => !isFinalOperationState(o.state))
-    .map(o => o.id)
-    .join(',');
-  useEffect(() => {
-    if (!activeKey) return;
-    setFollowed(ids => {
-      const more = activeKey.split(',').filter(id => !ids.includes(id));
-      return more.length ? [...more, ...ids] : ids;
-    });
-  }, [activeKey]);
+  const { followed, follow } = useFollowedOperations(rotations);
   // A rotation that ends changes keys: read the inventory again.
   const finishedKey = rotations
     .filter(o => isFinalOperationState(o.state))
@@ -148,26 +131,16 @@ export function SigningKeysContent() {
           {rotate.error.message}; the backend checks it when you ask.
         </Alert>
       )}
-      {followed.length > 0 && (
-        <InfoCard
-          title="Rotations"
-          subheader="Asked for or running while this page is open, kept live"
-        >
-          <Stack spacing={4}>
-            {followed.map(id => (
-              <LiveOperation
-                key={id}
-                entityRef={entityRef}
-                id={id}
-                noun="rotation"
-                canCancel={rotate.allowed !== false}
-                canApprove={approve.allowed === true}
-                onChanged={() => history.refresh()}
-              />
-            ))}
-          </Stack>
-        </InfoCard>
-      )}
+      <LiveOperationsCard
+        title="Rotations"
+        subheader="Asked for or running while this page is open, kept live"
+        entityRef={entityRef}
+        ids={followed}
+        noun="rotation"
+        canCancel={() => rotate.allowed !== false}
+        canApprove={() => approve.allowed === true}
+        onChanged={history.refresh}
+      />
       <InfoCard
         title="Signing keys per tenant"
         subheader="content-service's HSM-backed bundle-signing keys: kid rotated annually, emergency rotation drilled quarterly, each key replicated to every region's JWKS"
@@ -189,26 +162,17 @@ export function SigningKeysContent() {
           onRotate={setDialogTenants}
         />
       </InfoCard>
-      <InfoCard
+      <OperationHistoryCard
         title="History"
         subheader="Key rotations asked for in the portal, newest first"
+        history={history}
+        now={now}
+        noun="rotations"
+        kinds={ROTATION_KINDS}
+        emptyText="No key rotation has been asked for from the portal yet."
       >
-        {history.loading && <LinearProgress aria-label="loading the history" />}
-        {history.error && !history.value && (
-          <ResponseErrorPanel
-            title="Could not load the rotations"
-            error={history.error}
-          />
-        )}
-        {history.error && history.value && (
-          <WarningPanel
-            severity="warning"
-            title="Could not refresh the rotations; showing the last list"
-            message={backendMessage(history.error)}
-          />
-        )}
-        {history.value && <RotationHistory operations={rotations} now={now} />}
-      </InfoCard>
+        {operations => <RotationHistory operations={operations} now={now} />}
+      </OperationHistoryCard>
       <RotateKeysDialog
         open={!!dialogTenants}
         entityRef={entityRef}
@@ -216,9 +180,7 @@ export function SigningKeysContent() {
         onClose={() => setDialogTenants(undefined)}
         onStarted={operation => {
           setDialogTenants(undefined);
-          setFollowed(ids =>
-            ids.includes(operation.id) ? ids : [operation.id, ...ids],
-          );
+          follow(operation.id);
           history.refresh();
         }}
       />

@@ -1,0 +1,1 @@
+export { OperationHistoryCard } from './OperationHistoryCard';

@@ -1,0 +1,1 @@
+export { RefetchedContent } from './RefetchedContent';
