@@ -570,17 +570,12 @@ class TimedStore implements SagaProjectionStore {
   checkStream(identity: StreamIdentity) {
     return this.inner.checkStream(identity);
   }
-  pruneProcessed(request: { stream: string; belowSeq: number }) {
-    return this.inner.pruneProcessed(request);
-  }
 }
 
 const OTHER_STATEMENTS = 'other';
 
 /** What each statement of the projection is for, by its SQL. */
 function statementKind(sql: string): string {
-  if (/^insert into saga_processed/.test(sql))
-    return 'claim the sequences (`saga_processed`)';
   if (/^insert into saga_malformed/.test(sql)) return 'store malformed events';
   if (/^select count\(pg_advisory_xact_lock/.test(sql))
     return "lock the sagas (advisory locks, in their keys' order)";
@@ -755,7 +750,6 @@ async function projectionContent(
     counts: await store.counts(clock),
     instances: await digest('saga_instances', INSTANCE_COLUMNS),
     steps: await digest('saga_steps', STEP_COLUMNS),
-    processed: await digest('saga_processed', ['stream', 'seq']),
     malformed: await digest('saga_malformed', [
       'stream',
       'seq',
@@ -898,7 +892,7 @@ interface RebuildReport {
   /** The rebuild's statements in its transactions: from sending to the answer, by kind. */
   statements: Array<{ kind: string; n: number; ms: number }>;
   statementMs: number;
-  /** Its statements outside them (`checkStream`, `clear`, `pruneProcessed`). */
+  /** Its statements outside them (`checkStream`, `clear`). */
   otherStatements?: { n: number; ms: number };
 }
 
@@ -1547,8 +1541,8 @@ function renderSection(r: Report): string {
     } (${Object.entries(b.before.counts.counts)
       .map(([state, n]) => `${state} ${int(n)}`)
       .join(', ')}; ${int(b.before.steps.rows)} steps, ${int(
-      b.before.processed.rows,
-    )} sequences, ${int(b.before.malformed.rows)} malformed).`,
+      b.before.malformed.rows,
+    )} malformed).`,
     `- **Sampling**: ${bench.consumers} durable pull consumers on ${
       r.sampledStreams
     } streams (each filtered to its own subject, 20 messages pending on each), configured as the streams of ${
@@ -1613,7 +1607,7 @@ function renderSection(r: Report): string {
       inCode,
     )} | ${ms(inCode / Math.max(1, f.transactions))} |`,
     '',
-    `Outside the transactions, \`checkStream\`, \`clear()\` and \`pruneProcessed\` took ${
+    `Outside the transactions, \`checkStream\` and \`clear()\` took ${
       b.otherStatements
         ? `${int(b.otherStatements.n)} statements, ${sec(b.otherStatements.ms)}`
         : 'no statement'

@@ -194,9 +194,6 @@ describe.each(databases.eachSupportedId())('DatabaseSagaStore on %s', id => {
         counts: await store.counts(clock(T0)),
         malformed: malformed.items.map(m => [m.stream, m.seq]),
         steps: Number((await knex('saga_steps').count({ n: '*' }))[0].n),
-        processed: Number(
-          (await knex('saga_processed').count({ n: '*' }))[0].n,
-        ),
       };
     };
     const batched = await run(() => store.apply(batch));
@@ -245,11 +242,21 @@ describe.each(databases.eachSupportedId())('DatabaseSagaStore on %s', id => {
       ],
     });
     expect(batched.malformed).toEqual([['CONTENT_EVENTS', 900_001]]);
-    // the first apply's one step and sequence, then the batch's new steps and sequences
-    expect({ steps: batched.steps, processed: batched.processed }).toEqual({
-      steps: 4,
-      processed: 1 + 6,
-    });
+    // the first apply's one step, then the batch's new ones
+    expect(batched.steps).toBe(4);
+    // Redelivered, each message has the outcome of a redelivery: a duplicate step stays one.
+    expect(await store.apply(batch)).toEqual([
+      'already-processed',
+      'already-processed',
+      'already-processed',
+      'duplicate-step',
+      'already-processed',
+      'already-processed',
+      'duplicate-step',
+      'already-processed',
+    ]);
+    expect(await store.get('mix', clock(T0))).toEqual(batched.mix);
+    expect(Number((await knex('saga_steps').count({ n: '*' }))[0].n)).toBe(4);
   });
 
   it('applies a large batch in one go', async () => {
@@ -382,6 +389,39 @@ describe.each(databases.eachSupportedId())('DatabaseSagaStore on %s', id => {
     expect(await store.apply([reused])).toEqual(['projected']);
   });
 
+  it('forgets the malformed messages of a recreated stream, not those of the others', async () => {
+    const { store } = await createStore(id);
+    const created = '2026-11-23T10:00:00Z';
+    const bad = (stream: string, data: string) => ({
+      stream,
+      seq: 5,
+      subject: 'authoring.course_draft.published.v1',
+      data,
+      receivedAt: T0,
+    });
+    for (const stream of ['AUTHORING_EVENTS', 'CONTENT_EVENTS']) {
+      await store.checkStream({ stream, created });
+      expect(await store.apply([bad(stream, 'old')])).toEqual(['malformed']);
+    }
+    expect(
+      await store.checkStream({
+        stream: 'AUTHORING_EVENTS',
+        created: '2026-11-23T11:00:00Z',
+      }),
+    ).toBe('recreated');
+    expect(
+      await store.apply([
+        bad('AUTHORING_EVENTS', 'new'),
+        bad('CONTENT_EVENTS', 'old'),
+      ]),
+    ).toEqual(['malformed', 'already-processed']);
+    const { items } = await store.listMalformed({ limit: 10, offset: 0 });
+    expect(items.map(m => [m.stream, m.excerpt]).sort()).toEqual([
+      ['AUTHORING_EVENTS', 'new'],
+      ['CONTENT_EVENTS', 'old'],
+    ]);
+  });
+
   it('records a stream once when its consumers check it at the same time', async () => {
     const { store } = await createStore(id);
     const identity = {
@@ -405,26 +445,10 @@ describe.each(databases.eachSupportedId())('DatabaseSagaStore on %s', id => {
     for (const table of [
       'saga_instances',
       'saga_steps',
-      'saga_processed',
       'saga_malformed',
       'saga_streams',
     ])
       expect(Number((await knex(table).count({ n: '*' }))[0].n)).toBe(0);
     expect(await store.apply([draft])).toEqual(['projected']);
-  });
-
-  it('prunes processed sequences below the first one the stream still holds', async () => {
-    const { store, knex } = await createStore(id);
-    await store.apply([
-      delivery('a', 'draft-published', T0),
-      delivery('b', 'draft-published', T0),
-    ]);
-    const [{ seq: lowest }] = await knex('saga_processed').min({ seq: 'seq' });
-    expect(
-      await store.pruneProcessed({
-        stream: 'AUTHORING_EVENTS',
-        belowSeq: Number(lowest) + 1,
-      }),
-    ).toBe(1);
   });
 });

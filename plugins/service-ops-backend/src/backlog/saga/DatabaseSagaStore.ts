@@ -24,7 +24,6 @@ import {
 
 const INSTANCES = 'saga_instances';
 const STEPS = 'saga_steps';
-const PROCESSED = 'saga_processed';
 const MALFORMED = 'saga_malformed';
 const STREAMS = 'saga_streams';
 
@@ -103,7 +102,6 @@ function excerpt(text: string): string {
 
 type ColumnType = 'text' | 'bigint';
 
-const PROCESSED_COLUMNS = { stream: 'text', seq: 'bigint' } as const;
 const MALFORMED_COLUMNS = {
   stream: 'text',
   seq: 'bigint',
@@ -151,6 +149,9 @@ const FOLD_INPUT = [
   'reason',
 ] as const;
 type FoldInput = Pick<StepRow, (typeof FOLD_INPUT)[number]>;
+/** What is read of a step: what `fold` needs, and the message it was. */
+const STEP_READ = [...FOLD_INPUT, 'stream', 'seq'] as const;
+type StepRead = Pick<StepRow, (typeof STEP_READ)[number]>;
 
 /** Seeds the hash of a saga's id into its advisory lock's key (any constant would do). */
 const SAGA_LOCK_SEED = 7031;
@@ -188,7 +189,7 @@ function stepRank(step: SagaStepName): number {
 
 /**
  * The publish-saga projection in the plugin's database (SQLite or PostgreSQL): instances,
- * their steps, the stream sequences projected, malformed events. Stuck is derived when
+ * their steps (each with the stream sequence it came in), malformed events. Stuck is derived when
  * asked, from the deadlines, never stored.
  */
 export class DatabaseSagaStore implements SagaProjectionStore {
@@ -200,9 +201,15 @@ export class DatabaseSagaStore implements SagaProjectionStore {
 
   /**
    * Applies a batch set-based, in one transaction: the same handful of statements
-   * whatever its size (claim the sequences, store the malformed, insert the sagas not
-   * known yet and lock them, insert the steps, read the sagas' steps, write the folded
-   * sagas), with the outcomes one delivery at a time would have had.
+   * whatever its size (store the malformed, lock the sagas, insert the steps, read the
+   * sagas' steps, write the folded sagas), with the outcomes one delivery at a time would
+   * have had.
+   *
+   * Idempotent on (stream, sequence) without a table of its own: each message a saga
+   * uses is the step row it became (which keeps its stream and sequence), each malformed
+   * one its row of `saga_malformed`. A step that is already there was either this very
+   * message, delivered again (`already-processed`), or another message of the same step
+   * (`duplicate-step`); a message that was a duplicate step is one again when redelivered.
    */
   async apply(deliveries: SagaDelivery[]): Promise<SagaApplyOutcome[]> {
     if (deliveries.length === 0) return [];
@@ -213,44 +220,60 @@ export class DatabaseSagaStore implements SagaProjectionStore {
     tx: Knex.Transaction,
     deliveries: SagaDelivery[],
   ): Promise<SagaApplyOutcome[]> {
-    // A (stream, seq) seen earlier in the batch, or projected before, is a redelivery.
+    // A (stream, seq) seen earlier in the batch is a redelivery.
     const outcomes: SagaApplyOutcome[] = deliveries.map(
       () => 'already-processed',
     );
-    const firsts = new Map<string, number>();
-    deliveries.forEach((d, index) => {
-      const key = messageKey(d.stream, d.seq);
-      if (!firsts.has(key)) firsts.set(key, index);
-    });
-    const claimed = await this.claim(
-      tx,
-      [...firsts.values()].map(index => deliveries[index]),
-    );
-
+    const seen = new Set<string>();
     const events: Array<{ index: number; event: SagaEvent }> = [];
-    const malformed: MalformedRow[] = [];
-    for (const index of firsts.values()) {
-      const delivery = deliveries[index];
-      if (!claimed.has(messageKey(delivery.stream, delivery.seq))) continue;
+    const malformed: Array<{ index: number; row: MalformedRow }> = [];
+    deliveries.forEach((delivery, index) => {
+      const key = messageKey(delivery.stream, delivery.seq);
+      if (seen.has(key)) return;
+      seen.add(key);
       const decoded = decodeSagaEvent(delivery);
       if (decoded.kind === 'event') {
         events.push({ index, event: decoded.event });
-        continue;
+        return;
       }
-      outcomes[index] = 'malformed';
       malformed.push({
-        stream: delivery.stream,
-        seq: delivery.seq,
-        subject: delivery.subject,
-        reason: decoded.reason,
-        excerpt: excerpt(delivery.data),
-        received_at: delivery.receivedAt,
+        index,
+        row: {
+          stream: delivery.stream,
+          seq: delivery.seq,
+          subject: delivery.subject,
+          reason: decoded.reason,
+          excerpt: excerpt(delivery.data),
+          received_at: delivery.receivedAt,
+        },
       });
+    });
+    if (malformed.length) {
+      const stored: Array<{ stream: string; seq: Numeric }> =
+        await this.insertRows(
+          tx,
+          MALFORMED,
+          MALFORMED_COLUMNS,
+          // In one order, so that transactions storing the same ones never deadlock.
+          malformed
+            .map(m => m.row)
+            .sort(
+              (a, b) =>
+                byCodePoint(a.stream, b.stream) ||
+                Number(a.seq) - Number(b.seq),
+            ),
+          {
+            onConflict: 'on conflict (stream, seq) do nothing',
+            returning: 'stream, seq',
+          },
+        );
+      const added = new Set(
+        stored.map(row => messageKey(row.stream, Number(row.seq))),
+      );
+      for (const { index, row } of malformed)
+        if (added.has(messageKey(row.stream, Number(row.seq))))
+          outcomes[index] = 'malformed';
     }
-    if (malformed.length)
-      await this.insertRows(tx, MALFORMED, MALFORMED_COLUMNS, malformed, {
-        onConflict: 'on conflict (stream, seq) do nothing',
-      });
     if (events.length === 0) return outcomes;
 
     // The first delivery of a step of a saga wins; a later one in the batch is a duplicate.
@@ -286,34 +309,38 @@ export class DatabaseSagaStore implements SagaProjectionStore {
       inserted.map(row => stepKey(row.instance_id, row.step)),
     );
     const changed = new Set<string>();
-    for (const { index, event } of candidates) {
-      const isNew = added.has(stepKey(event.instanceId, event.step));
-      outcomes[index] = isNew ? 'projected' : 'duplicate-step';
-      if (isNew) changed.add(event.instanceId);
+    const existing: Array<{ index: number; event: SagaEvent }> = [];
+    for (const candidate of candidates) {
+      const { event } = candidate;
+      if (added.has(stepKey(event.instanceId, event.step))) {
+        outcomes[candidate.index] = 'projected';
+        changed.add(event.instanceId);
+      } else existing.push(candidate);
+    }
+    // The steps of the changed sagas, to fold them, and of those whose step was there.
+    const steps = await this.readSteps(tx, [
+      ...new Set([...changed, ...existing.map(e => e.event.instanceId)]),
+    ]);
+    const stored = new Map<string, string>();
+    for (const step of steps)
+      stored.set(
+        stepKey(step.instance_id, step.step),
+        messageKey(step.stream, Number(step.seq)),
+      );
+    for (const { index, event } of existing) {
+      const delivery = deliveries[index];
+      outcomes[index] =
+        stored.get(stepKey(event.instanceId, event.step)) ===
+        messageKey(delivery.stream, delivery.seq)
+          ? 'already-processed'
+          : 'duplicate-step';
     }
     await this.refold(
       tx,
       ids.filter(id => changed.has(id)),
+      steps,
     );
     return outcomes;
-  }
-
-  /** Claims the messages' (stream, seq); returns the keys this transaction claimed. */
-  private async claim(
-    tx: Knex.Transaction,
-    messages: SagaDelivery[],
-  ): Promise<Set<string>> {
-    const rows = messages
-      .map(m => ({ stream: m.stream, seq: m.seq }))
-      .sort((a, b) => byCodePoint(a.stream, b.stream) || a.seq - b.seq);
-    const inserted: Array<{ stream: string; seq: Numeric }> =
-      await this.insertRows(tx, PROCESSED, PROCESSED_COLUMNS, rows, {
-        onConflict: 'on conflict (stream, seq) do nothing',
-        returning: 'stream, seq',
-      });
-    return new Set(
-      inserted.map(row => messageKey(row.stream, Number(row.seq))),
-    );
   }
 
   /**
@@ -340,18 +367,30 @@ export class DatabaseSagaStore implements SagaProjectionStore {
     return ids;
   }
 
-  /** Folds the sagas from all their steps and writes them back. */
-  private async refold(tx: Knex.Transaction, ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    const stepsOf = new Map<string, FoldInput[]>(ids.map(id => [id, []]));
-    const steps: FoldInput[] = this.rowsOf(
+  /** The steps of these sagas: what folding needs, and the message each was. */
+  private async readSteps(
+    tx: Knex.Transaction,
+    ids: string[],
+  ): Promise<StepRead[]> {
+    if (ids.length === 0) return [];
+    return this.rowsOf(
       await tx.raw(
-        `select ${FOLD_INPUT.join(
+        `select ${STEP_READ.join(
           ', ',
         )} from ${STEPS} where instance_id ${this.inList()}`,
         [JSON.stringify(ids)],
       ),
     );
+  }
+
+  /** Folds the sagas from all their steps (among `steps`) and writes them back. */
+  private async refold(
+    tx: Knex.Transaction,
+    ids: string[],
+    steps: FoldInput[],
+  ): Promise<void> {
+    if (ids.length === 0) return;
+    const stepsOf = new Map<string, FoldInput[]>(ids.map(id => [id, []]));
     for (const step of steps) stepsOf.get(step.instance_id)?.push(step);
     const merge = Object.keys(FOLDED_COLUMNS)
       .filter(column => column !== 'id')
@@ -579,7 +618,7 @@ export class DatabaseSagaStore implements SagaProjectionStore {
   async clear(): Promise<void> {
     // In the order apply takes them. PostgreSQL truncates at once: deleting leaves every
     // row dead in the tables and their indexes until vacuumed, which slows the replay.
-    const tables = [PROCESSED, MALFORMED, INSTANCES, STEPS, STREAMS];
+    const tables = [MALFORMED, INSTANCES, STEPS, STREAMS];
     if (this.isPostgres) {
       await this.knex.raw(`truncate table ${tables.join(', ')}`);
       return;
@@ -607,8 +646,8 @@ export class DatabaseSagaStore implements SagaProjectionStore {
         .first();
       if (known?.created === identity.created) return 'same';
       if (known) {
-        // Its sequences start again: what was processed under the old ones says nothing.
-        await tx(PROCESSED).where({ stream: identity.stream }).delete();
+        // Its sequences start again: the malformed ones of the old stream would hide new
+        // ones. (A step row keeps its saga's history; a new step of it is a new message.)
         await tx(MALFORMED).where({ stream: identity.stream }).delete();
         await tx(STREAMS)
           .where({ stream: identity.stream })
@@ -617,16 +656,6 @@ export class DatabaseSagaStore implements SagaProjectionStore {
       }
       return 'same';
     });
-  }
-
-  async pruneProcessed(options: {
-    stream: string;
-    belowSeq: number;
-  }): Promise<number> {
-    return this.knex(PROCESSED)
-      .where({ stream: options.stream })
-      .andWhere('seq', '<', options.belowSeq)
-      .delete();
   }
 
   private toInstance(row: InstanceRow, clock: SagaClock): SagaInstance {

@@ -37,7 +37,6 @@ export const SAGA_PROJECTOR_BATCHING = {
 } as const;
 const FETCH_EXPIRES_MS = 1000;
 const MAX_BACKOFF_MS = 15_000;
-const PRUNE_EVERY_MS = 10 * 60_000;
 const NAK_DELAY_MS = 1000;
 
 /** One saga subject, its stream and its durable consumer. */
@@ -48,7 +47,6 @@ interface Binding {
   stream?: string;
   ready: boolean;
   error?: string;
-  prunedAt: number;
 }
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
@@ -95,7 +93,6 @@ export class JetStreamSagaProjector {
       subject: SAGA_SUBJECTS[step],
       consumer: `${settings.consumerName}-${step}`,
       ready: false,
-      prunedAt: 0,
     }));
   }
 
@@ -318,8 +315,6 @@ export class JetStreamSagaProjector {
                 thrown => thrown ?? new Error('the transaction failed'),
               ),
             );
-          if (this.now() - binding.prunedAt > PRUNE_EVERY_MS)
-            await this.prune(binding);
         }
       } catch (error) {
         failure = { error };
@@ -468,16 +463,6 @@ export class JetStreamSagaProjector {
     } catch (error) {
       for (const batch of group) batch.reject(error);
     }
-  }
-
-  private async prune(binding: Binding): Promise<void> {
-    binding.prunedAt = this.now();
-    const figures = await this.connection.streamFigures(binding.stream!);
-    if (figures)
-      await this.store.pruneProcessed({
-        stream: binding.stream!,
-        belowSeq: figures.firstSeq,
-      });
   }
 
   private failed(binding: Binding, error: unknown): void {

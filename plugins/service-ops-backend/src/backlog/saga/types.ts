@@ -11,9 +11,11 @@ export interface SagaDelivery {
 /**
  * What applying a delivery did:
  * - `projected`: a new step of a saga;
- * - `duplicate-step`: the saga already had this step (an event published twice);
+ * - `duplicate-step`: the saga already had this step from another message (an event
+ *   published twice), whether this one is delivered for the first time or again;
  * - `malformed`: stored with its reason, not projected;
- * - `already-processed`: its stream sequence was projected before (a redelivery).
+ * - `already-processed`: this message (its stream sequence) was projected or stored as
+ *   malformed before (a redelivery).
  */
 export type SagaApplyOutcome =
   | 'projected'
@@ -34,16 +36,11 @@ export interface SagaProjectionStore {
    * Resolves only once the transaction has committed.
    */
   apply(deliveries: SagaDelivery[]): Promise<SagaApplyOutcome[]>;
-  /** Empties the projection (instances, steps, sequences, malformed events). */
+  /** Empties the projection (instances, steps, malformed events, streams). */
   clear(): Promise<void>;
   /**
    * Records the stream's creation time; when it changed (the stream was recreated and its
-   * sequences start again), forgets the sequences processed under the old one.
+   * sequences start again), forgets the malformed messages of the old one.
    */
   checkStream(identity: StreamIdentity): Promise<'same' | 'new' | 'recreated'>;
-  /** Forgets processed sequences below the stream's first (they cannot come again). */
-  pruneProcessed(options: {
-    stream: string;
-    belowSeq: number;
-  }): Promise<number>;
 }
