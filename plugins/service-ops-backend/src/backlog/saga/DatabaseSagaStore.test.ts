@@ -318,6 +318,27 @@ describe.each(databases.eachSupportedId())('DatabaseSagaStore on %s', id => {
       const { counts } = await stores[0].counts(clock(T0));
       expect(counts.completed).toBe(sagas);
       expect(counts.running).toBe(0);
+
+      // The same messages, and other messages of the same steps, to all three at once in
+      // different orders (a redelivery to several backends): no deadlock, each step once.
+      const again = batches.flat().slice(0, 300);
+      const republished = again.map(d => ({ ...d, seq: d.seq + 100_000 }));
+      const orders = [
+        [...again, ...republished],
+        [...republished].reverse().concat([...again].reverse()),
+        [...again.slice(150), ...republished, ...again.slice(0, 150)],
+      ];
+      const outcomes = await Promise.all(
+        stores.map((store, s) => store.apply(orders[s])),
+      );
+      for (const each of outcomes)
+        expect(new Set(each)).toEqual(
+          new Set(['already-processed', 'duplicate-step']),
+        );
+      expect(Number((await knex('saga_steps').count({ n: '*' }))[0].n)).toBe(
+        3 * sagas,
+      );
+      expect((await stores[0].counts(clock(T0))).counts.completed).toBe(sagas);
     } finally {
       if (pools[0] !== knex) await Promise.all(pools.map(p => p.destroy()));
     }

@@ -201,9 +201,9 @@ export class DatabaseSagaStore implements SagaProjectionStore {
 
   /**
    * Applies a batch set-based, in one transaction: the same handful of statements
-   * whatever its size (store the malformed, lock the sagas, insert the steps, read the
-   * sagas' steps, write the folded sagas), with the outcomes one delivery at a time would
-   * have had.
+   * whatever its size (store the malformed, insert the steps, lock the sagas that gained
+   * one, read their steps, write them folded), with the outcomes one delivery at a time
+   * would have had.
    *
    * Idempotent on (stream, sequence) without a table of its own: each message a saga
    * uses is the step row it became (which keeps its stream and sequence), each malformed
@@ -276,30 +276,34 @@ export class DatabaseSagaStore implements SagaProjectionStore {
     }
     if (events.length === 0) return outcomes;
 
-    // The first delivery of a step of a saga wins; a later one in the batch is a duplicate.
+    // The first delivery of a step of a saga is inserted; a later one in the batch is a
+    // duplicate, unless the step was there before: then it may be the very message.
     const candidates: Array<{ index: number; event: SagaEvent }> = [];
+    const later: Array<{ index: number; event: SagaEvent }> = [];
     const seenSteps = new Set<string>();
     for (const candidate of events) {
       const key = stepKey(candidate.event.instanceId, candidate.event.step);
-      if (seenSteps.has(key)) outcomes[candidate.index] = 'duplicate-step';
+      if (seenSteps.has(key)) later.push(candidate);
       else {
         seenSteps.add(key);
         candidates.push(candidate);
       }
     }
 
-    const ids = await this.lockInstances(
-      tx,
-      candidates.map(c => c.event),
-    );
+    // The steps go in before the sagas are locked (see lockInstances), in one order, so
+    // that two transactions inserting the same ones wait for each other, never in a cycle.
     const inserted: Array<Pick<StepRow, 'instance_id' | 'step'>> =
       await this.insertRows(
         tx,
         STEPS,
         STEP_COLUMNS,
-        candidates.map(({ index, event }) =>
-          toStepRow(event, deliveries[index]),
-        ),
+        candidates
+          .map(({ index, event }) => toStepRow(event, deliveries[index]))
+          .sort(
+            (a, b) =>
+              byCodePoint(a.instance_id, b.instance_id) ||
+              byCodePoint(a.step, b.step),
+          ),
         {
           onConflict: 'on conflict (instance_id, step) do nothing',
           returning: 'instance_id, step',
@@ -317,6 +321,13 @@ export class DatabaseSagaStore implements SagaProjectionStore {
         changed.add(event.instanceId);
       } else existing.push(candidate);
     }
+    for (const candidate of later) {
+      const { event } = candidate;
+      if (added.has(stepKey(event.instanceId, event.step)))
+        outcomes[candidate.index] = 'duplicate-step';
+      else existing.push(candidate);
+    }
+    await this.lockInstances(tx, [...changed]);
     // The steps of the changed sagas, to fold them, and of those whose step was there.
     const steps = await this.readSteps(tx, [
       ...new Set([...changed, ...existing.map(e => e.event.instanceId)]),
@@ -335,26 +346,28 @@ export class DatabaseSagaStore implements SagaProjectionStore {
           ? 'already-processed'
           : 'duplicate-step';
     }
-    await this.refold(
-      tx,
-      ids.filter(id => changed.has(id)),
-      steps,
-    );
+    await this.refold(tx, [...changed], steps);
     return outcomes;
   }
 
   /**
-   * On PostgreSQL, takes a transaction-scoped advisory lock per saga, in the order of
-   * the locks' keys, so that two transactions (of this backend or another) never fold one
-   * saga at once, and never deadlock. No row is written for it: the sagas are inserted or
-   * updated once, folded, by `refold`. SQLite has one writer and nothing to lock. Returns
-   * the ids.
+   * On PostgreSQL, takes a transaction-scoped advisory lock per saga that gained a step,
+   * in the order of the locks' keys, so that two transactions (of this backend or
+   * another) never fold one saga at once, and never deadlock. No row is written for it:
+   * the sagas are inserted or updated once, folded, by `refold`. SQLite has one writer and
+   * nothing to lock.
+   *
+   * The transaction has inserted its steps by then, unlocked: whichever of two
+   * transactions adding steps to a saga locks it last reads the other's steps committed,
+   * and its own, and folds them all. Only reading the steps and writing the sagas wait for
+   * the other transaction; inserting the steps, the most work, runs beside it. A
+   * transaction holding locks waits for no insert: its own are done, and a saga's row is
+   * written only under its lock.
    */
   private async lockInstances(
     tx: Knex.Transaction,
-    events: SagaEvent[],
-  ): Promise<string[]> {
-    const ids = [...new Set(events.map(e => e.instanceId))];
+    ids: string[],
+  ): Promise<void> {
     if (this.isPostgres && ids.length)
       // Keys are 64-bit hashes of the ids: two sagas sharing one only wait for each other.
       await tx.raw(
@@ -364,7 +377,6 @@ export class DatabaseSagaStore implements SagaProjectionStore {
          ) as keys`,
         [JSON.stringify(ids)],
       );
-    return ids;
   }
 
   /** The steps of these sagas: what folding needs, and the message each was. */
