@@ -206,6 +206,26 @@ describe('service-ops backend against the sandbox fleet', () => {
     expect(converged.drift).toEqual([]);
   });
 
+  it('sends the snapshot gzipped to a client that accepts it, else as plain JSON, the same either way', async () => {
+    const read = (encoding: string) =>
+      request(backend.server)
+        .get('/api/service-ops/snapshot')
+        .query({ entityRef: API })
+        .set('Authorization', mockCredentials.user.header())
+        .set('Accept-Encoding', encoding);
+    const gzipped = await read('gzip, deflate, br');
+    expect(gzipped.status).toBe(200);
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+    expect(gzipped.headers.vary).toMatch(/Accept-Encoding/);
+    const plain = await read('identity');
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const { generatedAt: _a, clusters: _b, ...fromGzip } = gzipped.body;
+    const { generatedAt: _c, clusters: _d, ...fromPlain } = plain.body;
+    expect(fromGzip.containers.length).toBeGreaterThan(0);
+    expect(fromGzip).toEqual(fromPlain);
+  });
+
   it("groups a service by container and finds the sandbox's deliberate drift, and nothing else", async () => {
     const authoring = await snapshot('component:default/authoring-service');
     expect(authoring.containers.map(c => c.container)).toEqual([

@@ -23,7 +23,7 @@ import {
 } from './kubernetes/KubernetesLiveState';
 import { ScalingHistoryStore } from './history/ScalingHistoryStore';
 import { LiveStatePublisher } from './signals/LiveStatePublisher';
-import { snapshotJson } from './snapshotJson';
+import { snapshotGzip, snapshotJson } from './snapshotJson';
 import { readableEntity } from './readableEntity';
 import { entityRefParam, parse } from './validation';
 
@@ -109,8 +109,12 @@ export async function createRouter(
     // Later changes to it are pushed (rebuilt from memory with the model read now; the signal
     // carries no live data, clients refetch through this endpoint).
     publisher.watch(snapshot, () => liveState.snapshot(entity, declared));
-    // Between cluster changes, reads share one assembly and its serialised form.
-    res.type('application/json').send(snapshotJson(snapshot));
+    // Between cluster changes, reads share one assembly and its serialised and compressed
+    // forms. A body already gzipped passes the root router's compression untouched.
+    res.type('application/json').vary('Accept-Encoding');
+    if (req.acceptsEncodings('gzip', 'identity') === 'gzip')
+      res.set('Content-Encoding', 'gzip').send(snapshotGzip(snapshot));
+    else res.send(snapshotJson(snapshot));
   });
 
   /** GET /history?entityRef=…&window=1h|6h|24h[&container=…][&cluster=…] */

@@ -64,10 +64,10 @@ const SNAPSHOT_CPU: Record<string, FrameMatcher> = {
   quantityParsing: f => f.functionName === 'parseQuantity',
   fingerprint: f =>
     f.functionName === 'fingerprint' && f.url.endsWith('LiveStatePublisher.ts'),
-  // The answer's JSON: snapshotJson (shared parts serialised once per assembly), or
-  // express's res.json.
+  // The answer's JSON: snapshotGzip or snapshotJson (shared parts serialised, and
+  // compressed, once per assembly), or express's res.json.
   responseJson: f =>
-    (f.functionName === 'snapshotJson' &&
+    ((f.functionName === 'snapshotJson' || f.functionName === 'snapshotGzip') &&
       f.url.endsWith('service-ops-backend/src/snapshotJson.ts')) ||
     (f.functionName === 'stringify' && f.url.includes('express/lib/response')),
   gzip: f => f.url === 'node:zlib',
@@ -982,7 +982,10 @@ function renderSection(r: Report): string {
           '- the snapshot (`KubernetesLiveState.snapshot`: the cached one, or a new assembly)',
           c.snapshot,
         ],
-        ["- the answer's JSON (`snapshotJson` or `res.json`)", c.responseJson],
+        [
+          "- the answer's gzipped JSON (`snapshotGzip`: the head compressed per read, the rest once per assembly; or `res.json`)",
+          c.responseJson,
+        ],
         ['assembling snapshots (`assembleSnapshot`)', c.assembly],
         [
           "- each pod's container requests and limits (`toContainerResources`)",
@@ -993,7 +996,7 @@ function renderSection(r: Report): string {
           c.quantityParsing,
         ],
         ["the publisher's fingerprint (`fingerprint`)", c.fingerprint],
-        ['gzip of the answers (zlib callbacks)', c.gzip],
+        ['zlib (compressing on this thread, and callbacks)', c.gzip],
         [
           "catalog backend (the entity, read with the caller's credentials)",
           c.catalog,
