@@ -1,30 +1,22 @@
 import request from 'supertest';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { connect, NatsConnection } from '@nats-io/transport-node';
 import {
   CollabDrainPreview,
   Operation,
   operationsChannel,
   serviceOpsCollabDrainPermission,
 } from '@internal/backstage-plugin-service-ops-common';
-import { CollabDrainResponder, findRepoRoot } from '@internal/sandbox-fleet';
-import { startCollabFleet } from '../__testUtils__/collabFleet';
-import { serviceOpsPlugin } from '../plugin';
-import { fleetEntities } from '../__testUtils__/fleetEntities';
-import { startNatsServer, TestNatsServer } from '@internal/sandbox-nats';
+import { CollabDrainResponder } from '@internal/sandbox-fleet';
+import type { TestNatsServer } from '@internal/sandbox-nats';
+import {
+  keepStepping,
+  serviceOpsRequests,
+  startCollabFleet,
+  startCollabNats,
+  startFleetBackend,
+  until,
+} from '../__testUtils__/collabFleet';
 
 jest.setTimeout(180_000);
 
@@ -35,57 +27,24 @@ const READER = 'user:default/rita.reader';
 describe('the collab drain against the sandbox fleet and a real nats-server', () => {
   let sandbox: Awaited<ReturnType<typeof startCollabFleet>>;
   let nats: TestNatsServer;
-  let collab: NatsConnection;
+  let listener: Awaited<ReturnType<typeof startCollabNats>>;
   let responder: CollabDrainResponder;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
-  let ticker: NodeJS.Timeout | undefined;
+  let backend: Awaited<ReturnType<typeof startFleetBackend>>;
+  let stopTicker: (() => void) | undefined;
   const notices: Array<{ subject: string; body: any }> = [];
   const signals: string[] = [];
   const actions = actionsRegistryServiceMock();
 
   const collabPods = () => sandbox.collabPods();
-  const as = (user: string) => mockCredentials.user.header(user);
-  const post = (path: string, body: unknown, user = ONCALL) =>
-    request(backend.server)
-      .post(`/api/service-ops${path}`)
-      .set('Authorization', as(user))
-      .send(body as object);
-  const get = (path: string, query: Record<string, string> = {}) =>
-    request(backend.server)
-      .get(`/api/service-ops${path}`)
-      .query(query)
-      .set('Authorization', as(ONCALL));
+  const { as, post, get, operation, finished } = serviceOpsRequests(
+    () => backend.server,
+    ONCALL,
+  );
   const operations = async (): Promise<Operation[]> => {
     const res = await get('/operations', { entityRef: COLLAB });
     expect(res.status).toBe(200);
     return res.body.items;
   };
-  const until = async <T>(
-    read: () => Promise<T>,
-    accept: (value: T) => boolean,
-    what: string,
-    timeoutMs = 60_000,
-  ): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    let value = await read();
-    while (!accept(value)) {
-      if (Date.now() > deadline)
-        throw new Error(
-          `timed out waiting for ${what}: ${JSON.stringify(value)}`,
-        );
-      await new Promise(resolve => setTimeout(resolve, 100));
-      value = await read();
-    }
-    return value;
-  };
-  const operation = (id: string) =>
-    get(`/operations/${id}`).then(r => r.body as Operation);
-  const finished = (id: string) =>
-    until(
-      () => operation(id),
-      o => ['succeeded', 'failed', 'cancelled'].includes(o.state),
-      `operation ${id} to end`,
-    );
   const drain = {
     entityRef: COLLAB,
     cluster: 'eu',
@@ -96,73 +55,32 @@ describe('the collab drain against the sandbox fleet and a real nats-server', ()
 
   beforeAll(async () => {
     sandbox = await startCollabFleet(42);
-    nats = await startNatsServer();
+    // A listener that only records what the portal sends.
+    listener = await startCollabNats(message => {
+      notices.push({ subject: message.subject, body: message.json<any>() });
+    });
+    nats = listener.nats;
     // The collab pods' side of the contract: the sandbox's responders, whose pods lose
     // their clients by the deadline to the other pods (the pods' metric shows it).
     responder = await CollabDrainResponder.start({
       servers: nats.url,
       regions: sandbox.fleet.clusters.map(c => c.collab),
     });
-    // A listener that only records what the portal sends.
-    collab = await connect({ servers: nats.url });
-    collab.subscribe('authoring.collab.v1.eu.*.*', {
-      callback: (_error, message) => {
-        notices.push({ subject: message.subject, body: message.json<any>() });
+    backend = await startFleetBackend({
+      fleet: sandbox.fleet,
+      serviceOps: {
+        liveState: { metricsIntervalSeconds: 3600, pushDebounceMs: 50 },
+        nats: { servers: nats.url },
+        operations: {
+          pollMs: 100,
+          collabDrain: { pollSeconds: 0.2, reconnectTimeoutSeconds: 5 },
+        },
       },
-    });
-    await collab.flush();
-    backend = await startTestBackend({
-      features: [
-        serviceOpsPlugin,
-        catalogServiceMock.factory({
-          entities: fleetEntities(findRepoRoot(__dirname)),
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            app: { baseUrl: 'http://localhost:3000' },
-            kubernetes: sandbox.fleet.kubernetesConfig(),
-            serviceOps: {
-              liveState: { metricsIntervalSeconds: 3600, pushDebounceMs: 50 },
-              nats: { servers: nats.url },
-              operations: {
-                pollMs: 100,
-                collabDrain: { pollSeconds: 0.2, reconnectTimeoutSeconds: 5 },
-              },
-            },
-          },
-        }),
-        // Everyone reads; only the on-call user may drain.
-        createServiceFactory({
-          service: coreServices.permissions,
-          deps: {},
-          factory: () => ({
-            authorize: async (requests: any[], options: any) =>
-              requests.map(r => ({
-                result:
-                  r.permission.name !== serviceOpsCollabDrainPermission.name ||
-                  options.credentials.principal.userEntityRef === ONCALL
-                    ? AuthorizeResult.ALLOW
-                    : AuthorizeResult.DENY,
-              })),
-            authorizeConditional: async (requests: any[]) =>
-              requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-          }),
-        }),
-        createServiceFactory({
-          service: actionsRegistryServiceRef,
-          deps: {},
-          factory: () => actions,
-        }),
-        createServiceFactory({
-          service: signalsServiceRef,
-          deps: {},
-          factory: () => ({
-            publish: async (signal: any) => {
-              signals.push(signal.channel);
-            },
-          }),
-        }),
-      ],
+      // Everyone reads; only the on-call user may drain.
+      allows: (permission, user) =>
+        permission !== serviceOpsCollabDrainPermission.name || user === ONCALL,
+      actions,
+      onSignal: channel => signals.push(channel),
     });
     // Let the informers list the clusters.
     await until(
@@ -177,11 +95,10 @@ describe('the collab drain against the sandbox fleet and a real nats-server', ()
   });
 
   afterAll(async () => {
-    if (ticker) clearInterval(ticker);
+    stopTicker?.();
     await backend?.stop();
-    await collab?.close();
     await responder?.stop();
-    await nats?.stop();
+    await listener?.stop();
     await sandbox?.fleet.stop();
   });
 
@@ -190,14 +107,16 @@ describe('the collab drain against the sandbox fleet and a real nats-server', ()
    * and become Ready.
    */
   const runClusters = (speed: () => number = () => 5_000) => {
-    ticker = setInterval(() => {
-      sandbox.clock.advance(speed());
-      sandbox.eu.cluster.step();
-    }, 100);
+    stopTicker = keepStepping({
+      clock: sandbox.clock,
+      step: () => sandbox.eu.cluster.step(),
+      everyMs: 100,
+      advanceMs: speed,
+    });
   };
   const stopClusters = () => {
-    if (ticker) clearInterval(ticker);
-    ticker = undefined;
+    stopTicker?.();
+    stopTicker = undefined;
   };
 
   it('previews the drain from live state: the pods in order, the PDB and a dry-run eviction', async () => {

@@ -1,23 +1,23 @@
-import knexFactory, { Knex } from 'knex';
+import { Knex } from 'knex';
 import {
+  mockCredentials,
   mockServices,
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { DatabaseService } from '@backstage/backend-plugin-api';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { connect, NatsConnection } from '@nats-io/transport-node';
-import { mockCredentials } from '@backstage/backend-test-utils';
 import { typeOfKind } from '@internal/k8s-emulator';
-import { findRepoRoot } from '@internal/sandbox-fleet';
-import { startCollabFleet } from '../__testUtils__/collabFleet';
+import {
+  finishedInStore,
+  keepStepping,
+  secondPool,
+  startCollabFleet,
+  startCollabNats,
+  startReplica,
+  until,
+} from '../__testUtils__/collabFleet';
 import { JetStreamConnection } from '../backlog/JetStreamConnection';
-import { startNatsServer, TestNatsServer } from '@internal/sandbox-nats';
-import { readClusters } from '../config/readClusters';
+import type { TestNatsServer } from '@internal/sandbox-nats';
 import { KubernetesActions } from '../kubernetes/KubernetesActions';
-import { KubernetesLiveState } from '../kubernetes/KubernetesLiveState';
-import { fleetEntities } from '../__testUtils__/fleetEntities';
 import {
   CollabDrainHandler,
   DEFAULT_COLLAB_DRAIN_SETTINGS,
@@ -26,7 +26,6 @@ import { CollabDrainNotices } from './CollabDrainNotices';
 import { CollabDrainOperations } from './CollabDrainOperations';
 import { DatabaseOperationStore } from './DatabaseOperationStore';
 import { OperationExecutor } from './OperationExecutor';
-import { ConfigReader } from '@backstage/config';
 
 jest.setTimeout(240_000);
 
@@ -85,110 +84,60 @@ describe.each(databases.eachSupportedId())(
   (id: TestDatabaseId) => {
     let sandbox: Awaited<ReturnType<typeof startCollabFleet>>;
     let nats: TestNatsServer;
-    let collab: NatsConnection;
-    let ticker: NodeJS.Timeout;
+    let listener: Awaited<ReturnType<typeof startCollabNats>>;
+    let stopTicker: () => void;
     let knexes: Knex[] = [];
     const eu = () => sandbox.eu;
     const pdbType = typeOfKind('policy/v1', 'PodDisruptionBudget')!;
 
     async function startBackend(knex: Knex): Promise<TestBackend> {
-      const database: DatabaseService = { getClient: async () => knex };
-      const store = await DatabaseOperationStore.create(database);
-      const clusters = readClusters(
-        new ConfigReader({ kubernetes: sandbox.fleet.kubernetesConfig() }),
-      );
-      const liveState = await KubernetesLiveState.create({
-        clusters,
+      const replica = await startReplica({
+        knex,
+        fleet: sandbox.fleet,
         logger,
-        metricsIntervalMs: 3_600_000,
       });
       const connection = JetStreamConnection.start({
         settings: { servers: [nats.url], name: 'drain-faults' },
         logger,
       });
       await connection.waitUntilConnected(10_000);
-      const kubernetes = new FaultyKubernetes(clusters);
+      const kubernetes = new FaultyKubernetes(replica.clusters);
       const handler = new CollabDrainHandler({
-        liveState,
+        liveState: replica.liveState,
         kubernetes,
         notices: new CollabDrainNotices(connection),
         settings,
       });
-      const executor = new OperationExecutor({
-        store,
-        handlers: [handler],
-        logger,
-        leaseMs: 1500,
-        pollMs: 100,
-      });
+      const executor = replica.startExecutor([handler]);
       const drains = new CollabDrainOperations({
-        catalog: catalogServiceMock({
-          entities: fleetEntities(findRepoRoot(__dirname)),
-        }),
-        permissions: {
-          authorize: async requests =>
-            requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-          authorizeConditional: async requests =>
-            requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-        },
-        store,
+        catalog: replica.catalog,
+        permissions: replica.permissions,
+        store: replica.store,
         executor,
         handler,
         kubernetes,
         settings,
       });
-      executor.start();
       // Wait for the informers to have listed eu.
-      const deadline = Date.now() + 30_000;
-      while (!handler.region('eu', 'authoring-collab')?.workload) {
-        if (Date.now() > deadline) throw new Error('eu was never listed');
-        await new Promise(r => setTimeout(r, 100));
-      }
+      await until(
+        () => !!handler.region('eu', 'authoring-collab')?.workload,
+        listed => listed,
+        'eu to be listed',
+        30_000,
+      );
       return {
         drains,
         executor,
         kubernetes,
-        store,
+        store: replica.store,
         stop: async ({ crashed } = {}) => {
-          // A crashed backend's operation in hand never finishes: do not wait for it.
-          if (crashed) void executor.stop();
-          else await executor.stop();
-          await liveState.stop();
+          await replica.stop(crashed);
           await connection.close();
         },
       };
     }
 
-    /** A second pool on the same database, as a second backend replica has. */
-    function secondPool(knex: Knex): Knex {
-      if (knex.client.config.client !== 'pg') return knex;
-      const other = knexFactory({
-        client: 'pg',
-        connection: knex.client.config.connection,
-        pool: { min: 0, max: 5 },
-      });
-      knexes.push(other);
-      return other;
-    }
-
     const collabPods = () => sandbox.collabPods();
-
-    async function finished(store: DatabaseOperationStore, opId: string) {
-      const deadline = Date.now() + 120_000;
-      for (;;) {
-        const operation = await store.get(opId);
-        if (
-          operation &&
-          ['succeeded', 'failed', 'cancelled'].includes(operation.state)
-        )
-          return operation;
-        if (Date.now() > deadline)
-          throw new Error(
-            `operation did not end: ${JSON.stringify(operation?.steps)}`,
-          );
-        await new Promise(r => setTimeout(r, 100));
-      }
-    }
 
     const request = {
       entityRef: COLLAB,
@@ -201,37 +150,35 @@ describe.each(databases.eachSupportedId())(
 
     beforeAll(async () => {
       sandbox = await startCollabFleet(7);
-      nats = await startNatsServer();
-      collab = await connect({ servers: nats.url });
-      collab.subscribe('authoring.collab.v1.eu.*.*', {
-        callback: (_error, message) => {
-          const body = message.json<{ pod: string; deadline?: string }>();
-          message.respond(
-            JSON.stringify(
-              message.subject.endsWith('.drain')
-                ? {
-                    pod: body.pod,
-                    accepted: true,
-                    sessions: 0,
-                    deadline: body.deadline,
-                  }
-                : { pod: body.pod, cancelled: true, sessions: 0 },
-            ),
-          );
-        },
+      // eu's collab pods accept each drain and each cancel, with no sessions.
+      listener = await startCollabNats(message => {
+        const body = message.json<{ pod: string; deadline?: string }>();
+        message.respond(
+          JSON.stringify(
+            message.subject.endsWith('.drain')
+              ? {
+                  pod: body.pod,
+                  accepted: true,
+                  sessions: 0,
+                  deadline: body.deadline,
+                }
+              : { pod: body.pod, cancelled: true, sessions: 0 },
+          ),
+        );
       });
-      await collab.flush();
+      nats = listener.nats;
       // eu's controllers keep running: replacements start and become Ready.
-      ticker = setInterval(() => {
-        sandbox.clock.advance(5_000);
-        eu().cluster.step();
-      }, 100);
+      stopTicker = keepStepping({
+        clock: sandbox.clock,
+        step: () => eu().cluster.step(),
+        everyMs: 100,
+        advanceMs: () => 5_000,
+      });
     });
 
     afterAll(async () => {
-      clearInterval(ticker);
-      await collab?.close();
-      await nats?.stop();
+      stopTicker();
+      await listener?.stop();
       await sandbox?.fleet.stop();
       await Promise.all(knexes.map(k => k.destroy()));
       knexes = [];
@@ -264,7 +211,7 @@ describe.each(databases.eachSupportedId())(
     it('evicts every pod once when two backends share the database', async () => {
       const knex = await databases.init(id);
       const one = await startBackend(knex);
-      const two = await startBackend(secondPool(knex));
+      const two = await startBackend(secondPool(knex, knexes));
       try {
         const before = collabPods();
         const { operation } = await one.drains.create(
@@ -272,7 +219,7 @@ describe.each(databases.eachSupportedId())(
           ONCALL,
           credentials,
         );
-        const done = await finished(one.store, operation.id);
+        const done = await finishedInStore(one.store, operation.id);
         expect(done.state).toBe('succeeded');
         expect([...sandbox.deleted].sort()).toEqual(before);
         const requested = [
@@ -300,15 +247,17 @@ describe.each(databases.eachSupportedId())(
         credentials,
       );
       // The first eviction happens, then that backend is gone for good.
-      const deadline = Date.now() + 60_000;
-      while (dying.kubernetes.evictions === 0) {
-        if (Date.now() > deadline) throw new Error('no eviction happened');
-        await new Promise(r => setTimeout(r, 50));
-      }
+      await until(
+        () => dying.kubernetes.evictions,
+        evictions => evictions > 0,
+        'an eviction',
+        60_000,
+        50,
+      );
       await dying.stop({ crashed: true });
-      const fresh = await startBackend(secondPool(knex));
+      const fresh = await startBackend(secondPool(knex, knexes));
       try {
-        const done = await finished(fresh.store, operation.id);
+        const done = await finishedInStore(fresh.store, operation.id);
         expect(done.state).toBe('succeeded');
         expect([...sandbox.deleted].sort()).toEqual(before);
         // one request per pod over both lives of the drain
@@ -343,24 +292,22 @@ describe.each(databases.eachSupportedId())(
           ONCALL,
           credentials,
         );
-        const deadline = Date.now() + 60_000;
-        for (;;) {
-          const current = await backend.store.get(operation.id);
-          const refused = current?.steps.find(s =>
-            /refused the eviction \(429, attempt 2\)/.test(s.detail ?? ''),
-          );
-          if (refused) break;
-          if (Date.now() > deadline)
-            throw new Error(`no 429 seen: ${JSON.stringify(current?.steps)}`);
-          await new Promise(r => setTimeout(r, 100));
-        }
+        await until(
+          () => backend.store.get(operation.id),
+          current =>
+            !!current?.steps.some(s =>
+              /refused the eviction \(429, attempt 2\)/.test(s.detail ?? ''),
+            ),
+          'a 429',
+          60_000,
+        );
         expect(sandbox.deleted).toEqual([]);
         const latest = store.get(pdbType, 'authoring', 'authoring-collab')!;
         store.update(pdbType, {
           ...latest,
           spec: { ...latest.spec, maxUnavailable: 1 },
         });
-        const done = await finished(backend.store, operation.id);
+        const done = await finishedInStore(backend.store, operation.id);
         expect(done.state).toBe('succeeded');
         expect(new Set(sandbox.deleted).size).toBe(sandbox.deleted.length);
         // the refused pod was asked for again; the others once each

@@ -1,26 +1,23 @@
-import knexFactory, { Knex } from 'knex';
+import { Knex } from 'knex';
 import {
   mockCredentials,
   mockServices,
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { DatabaseService } from '@backstage/backend-plugin-api';
-import { ConfigReader } from '@backstage/config';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { ManualClock } from '@internal/k8s-emulator';
-import { findRepoRoot, Fleet } from '@internal/sandbox-fleet';
-import { fleetEntities } from '../__testUtils__/fleetEntities';
-import { readClusters } from '../config/readClusters';
+import { Fleet } from '@internal/sandbox-fleet';
+import { ROLLOUT_ACTIONS } from '@internal/backstage-plugin-service-ops-common';
+import {
+  finishedInStore,
+  secondPool,
+  startReplica,
+  startSandboxFleet,
+  until,
+} from '../__testUtils__/collabFleet';
 import { KubernetesActions } from '../kubernetes/KubernetesActions';
-import { KubernetesLiveState } from '../kubernetes/KubernetesLiveState';
-import { DatabaseOperationStore } from './DatabaseOperationStore';
-import { OperationExecutor } from './OperationExecutor';
 import { DEFAULT_ROLLOUT_SETTINGS } from './readRolloutSettings';
 import { RolloutHandler } from './RolloutHandler';
 import { RolloutOperations } from './RolloutOperations';
-import { ROLLOUT_ACTIONS } from '@internal/backstage-plugin-service-ops-common';
 
 jest.setTimeout(240_000);
 
@@ -49,72 +46,35 @@ class FaultyKubernetes extends KubernetesActions {
 describe.each(databases.eachSupportedId())(
   'a rollout wave when its backend dies mid-way on %s',
   (id: TestDatabaseId) => {
-    let clock: ManualClock;
     let fleet: Fleet;
-    let ticker: NodeJS.Timeout;
+    let stopTicker: () => void;
     const knexes: Knex[] = [];
 
     async function startBackend(knex: Knex) {
-      const database: DatabaseService = { getClient: async () => knex };
-      const store = await DatabaseOperationStore.create(database);
-      const clusters = readClusters(
-        new ConfigReader({ kubernetes: fleet.kubernetesConfig() }),
-      );
-      const liveState = await KubernetesLiveState.create({
-        clusters,
-        logger,
-        metricsIntervalMs: 3_600_000,
-      });
-      const kubernetes = new FaultyKubernetes(clusters);
-      const executor = new OperationExecutor({
-        store,
-        handlers: ROLLOUT_ACTIONS.map(
+      const replica = await startReplica({ knex, fleet, logger });
+      const { liveState } = replica;
+      const kubernetes = new FaultyKubernetes(replica.clusters);
+      const executor = replica.startExecutor(
+        ROLLOUT_ACTIONS.map(
           action =>
             new RolloutHandler(action, { liveState, kubernetes, settings }),
         ),
-        logger,
-        leaseMs: 1500,
-        pollMs: 100,
-      });
+      );
       const rollouts = new RolloutOperations({
-        catalog: catalogServiceMock({
-          entities: fleetEntities(findRepoRoot(__dirname)),
-        }),
-        permissions: {
-          authorize: async requests =>
-            requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-          authorizeConditional: async requests =>
-            requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-        },
-        store,
+        catalog: replica.catalog,
+        permissions: replica.permissions,
+        store: replica.store,
         executor,
         kubernetes,
         liveState,
         settings,
       });
-      executor.start();
       return {
         rollouts,
-        store,
+        store: replica.store,
         kubernetes,
-        stop: async (crashed: boolean) => {
-          if (crashed) void executor.stop();
-          else await executor.stop();
-          await liveState.stop();
-        },
+        stop: replica.stop,
       };
-    }
-
-    /** A second pool on the same database, as a second backend replica has. */
-    function secondPool(knex: Knex): Knex {
-      if (knex.client.config.client !== 'pg') return knex;
-      const other = knexFactory({
-        client: 'pg',
-        connection: knex.client.config.connection,
-        pool: { min: 0, max: 5 },
-      });
-      knexes.push(other);
-      return other;
     }
 
     /** The status patches content-api's rollout got in a region. */
@@ -126,16 +86,13 @@ describe.each(databases.eachSupportedId())(
         ) ?? 0;
 
     beforeAll(async () => {
-      clock = new ManualClock(Date.UTC(2026, 10, 22, 11, 0, 0));
-      fleet = await Fleet.start({ clock, seed: 11 });
-      ticker = setInterval(() => {
-        clock.advance(2_000);
-        fleet.step();
-      }, 50);
+      const sandbox = await startSandboxFleet({ seed: 11, warmupSeconds: 0 });
+      fleet = sandbox.fleet;
+      stopTicker = sandbox.run();
     });
 
     afterAll(async () => {
-      clearInterval(ticker);
+      stopTicker();
       await fleet?.stop();
       await Promise.all(knexes.map(k => k.destroy()));
     });
@@ -145,20 +102,18 @@ describe.each(databases.eachSupportedId())(
       const first = await startBackend(knex);
       const credentials = mockCredentials.user('user:default/sam.oncall');
       fleet.release({ container: 'content-api', version: '2026.12.1' });
-      const deadline = Date.now() + 60_000;
-      let seen = await first.rollouts.view(CONTENT_API, credentials);
-      while (
-        !seen.regions.every(
-          r =>
-            r.state === 'paused' &&
-            r.stepIndex === 1 &&
-            r.groups[1]?.ready === r.groups[1]?.pods,
-        )
-      ) {
-        if (Date.now() > deadline) throw new Error('never paused at step 1');
-        await new Promise(r => setTimeout(r, 100));
-        seen = await first.rollouts.view(CONTENT_API, credentials);
-      }
+      const seen = await until(
+        () => first.rollouts.view(CONTENT_API, credentials),
+        v =>
+          v.regions.every(
+            r =>
+              r.state === 'paused' &&
+              r.stepIndex === 1 &&
+              r.groups[1]?.ready === r.groups[1]?.pods,
+          ),
+        'every region paused at step 1',
+        60_000,
+      );
       for (const c of fleet.clusters) c.cluster.api.resetCounters();
       first.kubernetes.hangAfterPatch = 'eu';
       const { operation } = await first.rollouts.create(
@@ -176,23 +131,18 @@ describe.each(databases.eachSupportedId())(
         credentials,
       );
       // The first backend dies once eu's patch went through.
-      const died = Date.now() + 60_000;
-      while (statusPatches('eu') === 0) {
-        if (Date.now() > died) throw new Error('eu was never patched');
-        await new Promise(r => setTimeout(r, 50));
-      }
+      await until(
+        () => statusPatches('eu'),
+        patches => patches > 0,
+        "eu's patch",
+        60_000,
+        50,
+      );
       await first.stop(true);
-      const second = await startBackend(secondPool(knex));
-      const end = Date.now() + 120_000;
-      let done = await second.store.get(operation.id);
-      while (!['succeeded', 'failed', 'cancelled'].includes(done!.state)) {
-        if (Date.now() > end)
-          throw new Error(`did not end: ${JSON.stringify(done?.steps)}`);
-        await new Promise(r => setTimeout(r, 100));
-        done = await second.store.get(operation.id);
-      }
+      const second = await startBackend(secondPool(knex, knexes));
+      const done = await finishedInStore(second.store, operation.id);
       expect(done).toMatchObject({ state: 'succeeded' });
-      expect(done!.steps.find(s => s.id === 'promote:eu')?.detail).toMatch(
+      expect(done.steps.find(s => s.id === 'promote:eu')?.detail).toMatch(
         /^at step 3 \(50%\)/,
       );
       // Patches reached us, eu and ap (a 409 from a controller's write in between is read

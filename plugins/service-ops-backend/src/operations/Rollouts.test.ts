@@ -1,29 +1,19 @@
 import request from 'supertest';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { ManualClock, typeOfKind } from '@internal/k8s-emulator';
-import { findRepoRoot, Fleet } from '@internal/sandbox-fleet';
+import { typeOfKind } from '@internal/k8s-emulator';
+import { Fleet } from '@internal/sandbox-fleet';
 import {
   EntityRollout,
-  Operation,
   RolloutPreview,
   RolloutRegionView,
 } from '@internal/backstage-plugin-service-ops-common';
-import { serviceOpsPlugin } from '../plugin';
-import { fleetEntities } from '../__testUtils__/fleetEntities';
+import {
+  serviceOpsRequests,
+  startFleetBackend,
+  startSandboxFleet,
+  until,
+} from '../__testUtils__/collabFleet';
 
 jest.setTimeout(240_000);
 
@@ -42,41 +32,15 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 describe.each(databases.eachSupportedId())(
   'rollout actions against the sandbox fleet on %s',
   databaseId => {
-    let clock: ManualClock;
     let fleet: Fleet;
-    let backend: Awaited<ReturnType<typeof startTestBackend>>;
-    let ticker: NodeJS.Timeout | undefined;
+    let backend: Awaited<ReturnType<typeof startFleetBackend>>;
+    let stopTicker: (() => void) | undefined;
     const actions = actionsRegistryServiceMock();
 
-    const as = (user: string) => mockCredentials.user.header(user);
-    const post = (path: string, body: unknown, user = ONCALL) =>
-      request(backend.server)
-        .post(`/api/service-ops${path}`)
-        .set('Authorization', as(user))
-        .send(body as object);
-    const get = (path: string, query: Record<string, string> = {}) =>
-      request(backend.server)
-        .get(`/api/service-ops${path}`)
-        .query(query)
-        .set('Authorization', as(ONCALL));
-    const until = async <T>(
-      read: () => Promise<T> | T,
-      accept: (value: T) => boolean,
-      what: string,
-      timeoutMs = 90_000,
-    ): Promise<T> => {
-      const deadline = Date.now() + timeoutMs;
-      let value = await read();
-      while (!accept(value)) {
-        if (Date.now() > deadline)
-          throw new Error(
-            `timed out waiting for ${what}: ${JSON.stringify(value)}`,
-          );
-        await new Promise(resolve => setTimeout(resolve, 100));
-        value = await read();
-      }
-      return value;
-    };
+    const { as, post, get, operation, finished } = serviceOpsRequests(
+      () => backend.server,
+      ONCALL,
+    );
     const view = async (entityRef = CONTENT_API): Promise<EntityRollout> => {
       const res = await get('/rollouts', { entityRef });
       expect(res.status).toBe(200);
@@ -87,14 +51,6 @@ describe.each(databases.eachSupportedId())(
       entityRef = CONTENT_API,
     ): Promise<RolloutRegionView> =>
       (await view(entityRef)).regions.find(r => r.cluster === cluster)!;
-    const operation = (id: string) =>
-      get(`/operations/${id}`).then(r => r.body as Operation);
-    const finished = (id: string) =>
-      until(
-        () => operation(id),
-        o => ['succeeded', 'failed', 'cancelled'].includes(o.state),
-        `operation ${id} to end`,
-      );
     /** The rollout object as the emulated API server holds it. */
     const rollout = (cluster: string, name = 'content-api') => {
       const c = fleet.clusters.find(x => x.region === cluster)!.cluster;
@@ -146,63 +102,23 @@ describe.each(databases.eachSupportedId())(
     });
 
     beforeAll(async () => {
-      clock = new ManualClock(Date.UTC(2026, 10, 22, 11, 0, 0));
-      fleet = await Fleet.start({ clock, seed: 7 });
-      for (let s = 0; s < 60; s += 15) {
-        clock.advance(15_000);
-        fleet.step();
-      }
-      const knex = await databases.init(databaseId);
-      backend = await startTestBackend({
-        features: [
-          serviceOpsPlugin,
-          mockServices.database.factory({ knex }),
-          catalogServiceMock.factory({
-            entities: fleetEntities(findRepoRoot(__dirname)),
-          }),
-          mockServices.rootConfig.factory({
-            data: {
-              app: { baseUrl: 'http://localhost:3000' },
-              kubernetes: fleet.kubernetesConfig(),
-              serviceOps: {
-                liveState: { metricsIntervalSeconds: 3600, pushDebounceMs: 50 },
-                operations: {
-                  pollMs: 100,
-                  rollouts: { pollSeconds: 0.2, stepTimeoutSeconds: 600 },
-                },
-              },
-            },
-          }),
-          // Everyone reads; the two on-call users may act on rollouts.
-          createServiceFactory({
-            service: coreServices.permissions,
-            deps: {},
-            factory: () => ({
-              authorize: async (requests: any[], options: any) =>
-                requests.map(r => ({
-                  result:
-                    !r.permission.name.startsWith('service-ops.operation.') ||
-                    [ONCALL, SECOND].includes(
-                      options.credentials.principal.userEntityRef,
-                    )
-                      ? AuthorizeResult.ALLOW
-                      : AuthorizeResult.DENY,
-                })),
-              authorizeConditional: async (requests: any[]) =>
-                requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-            }),
-          }),
-          createServiceFactory({
-            service: actionsRegistryServiceRef,
-            deps: {},
-            factory: () => actions,
-          }),
-          createServiceFactory({
-            service: signalsServiceRef,
-            deps: {},
-            factory: () => ({ publish: async () => {} }),
-          }),
-        ],
+      const sandbox = await startSandboxFleet({ seed: 7, warmupSeconds: 60 });
+      fleet = sandbox.fleet;
+      backend = await startFleetBackend({
+        fleet,
+        knex: await databases.init(databaseId),
+        serviceOps: {
+          liveState: { metricsIntervalSeconds: 3600, pushDebounceMs: 50 },
+          operations: {
+            pollMs: 100,
+            rollouts: { pollSeconds: 0.2, stepTimeoutSeconds: 600 },
+          },
+        },
+        // Everyone reads; the two on-call users may act on rollouts.
+        allows: (permission, user) =>
+          !permission.startsWith('service-ops.operation.') ||
+          [ONCALL, SECOND].includes(user),
+        actions,
       });
       await until(
         view,
@@ -210,14 +126,11 @@ describe.each(databases.eachSupportedId())(
         'the live state of the four regions',
       );
       // The clusters' controllers run on: pods start, canaries move.
-      ticker = setInterval(() => {
-        clock.advance(2_000);
-        fleet.step();
-      }, 50);
+      stopTicker = sandbox.run();
     });
 
     afterAll(async () => {
-      if (ticker) clearInterval(ticker);
+      stopTicker?.();
       await backend?.stop();
       await fleet?.stop();
     });
