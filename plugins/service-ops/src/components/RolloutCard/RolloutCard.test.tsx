@@ -153,6 +153,68 @@ describe('RolloutCard', () => {
     ).toBeInTheDocument();
   });
 
+  it('offers every action to a wave that all picked regions allow, in the picked order', async () => {
+    const onAction = jest.fn();
+    const aborted = (cluster: string) =>
+      buildCanaryRegion(cluster, {
+        actions: {
+          promote: { allowed: false, reason: 'aborted' },
+          'promote-full': { allowed: false, reason: 'aborted' },
+          abort: { allowed: false, reason: 'aborted already' },
+          retry: { allowed: true },
+        },
+      });
+    const { rerender } = await renderInTestApp(
+      <RolloutCard
+        rollout={buildEntityRollout([
+          buildCanaryRegion('us'),
+          buildCanaryRegion('eu'),
+        ])}
+        now={NOW}
+        permissions={allowed}
+        wave={['eu', 'us']}
+        onWaveChange={jest.fn()}
+        onAction={onAction}
+      />,
+    );
+    const wave = screen.getByRole('region', { name: 'release wave' });
+    expect(within(wave).getByText('eu → us')).toBeInTheDocument();
+    expect(
+      within(wave).getByRole('button', { name: 'Retry all picked' }),
+    ).toBeDisabled();
+    await userEvent.click(
+      within(wave).getByRole('button', { name: 'Promote wave fully' }),
+    );
+    expect(onAction).toHaveBeenLastCalledWith('promote-full', ['eu', 'us']);
+
+    const abortedWave = (permissions: RolloutPermissions) => (
+      <RolloutCard
+        rollout={buildEntityRollout([aborted('us'), aborted('eu')])}
+        now={NOW}
+        permissions={permissions}
+        wave={['us', 'eu']}
+        onWaveChange={jest.fn()}
+        onAction={onAction}
+      />
+    );
+    rerender(abortedWave(allowed));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Retry all picked' }),
+    );
+    expect(onAction).toHaveBeenLastCalledWith('retry', ['us', 'eu']);
+    rerender(abortedWave({ ...allowed, retry: false }));
+    // Without the retry permission, not even regions that allow it.
+    expect(
+      screen.getByRole('button', { name: 'Retry all picked' }),
+    ).toBeDisabled();
+    for (const name of [
+      'Promote wave',
+      'Promote wave fully',
+      'Abort all picked',
+    ])
+      expect(screen.getByRole('button', { name })).toBeDisabled();
+  });
+
   it('says when the container runs no rollout anywhere', async () => {
     await renderInTestApp(
       <RolloutCard

@@ -237,6 +237,14 @@ function RegionRollout(props: {
   );
 }
 
+/** What a wave can do to the picked regions, in turn, and its button's label. */
+const WAVE_ACTIONS: Array<[RolloutAction, string]> = [
+  ['promote', 'Promote wave'],
+  ['promote-full', 'Promote wave fully'],
+  ['retry', 'Retry all picked'],
+  ['abort', 'Abort all picked'],
+];
+
 /** A wave's regions in the order the operator picked them. */
 function WavePicker(props: {
   rollout: EntityRollout;
@@ -264,8 +272,9 @@ function WavePicker(props: {
       </Typography>
       <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
         Pick the regions in the order the wave takes them; each one is promoted
-        only once the one before reached its step healthy, and the wave stops at
-        the first region that degrades.
+        (fully, or retried) only once the one before reached its step healthy,
+        and the wave stops at the first region that degrades. Abort acts on all
+        at once.
       </Typography>
       <Stack
         direction="row"
@@ -296,23 +305,18 @@ function WavePicker(props: {
           {wave.length ? wave.join(' → ') : 'no region picked'}
         </Typography>
         <Box sx={{ flexGrow: 1 }} />
-        <Button
-          size="small"
-          variant="outlined"
-          disabled={!can('promote')}
-          onClick={() => onAction('promote', wave)}
-        >
-          Promote wave
-        </Button>
-        <Button
-          size="small"
-          variant="outlined"
-          color="error"
-          disabled={!can('abort')}
-          onClick={() => onAction('abort', wave)}
-        >
-          Abort all picked
-        </Button>
+        {WAVE_ACTIONS.map(([action, label]) => (
+          <Button
+            key={action}
+            size="small"
+            variant="outlined"
+            color={action === 'abort' ? 'error' : 'primary'}
+            disabled={!can(action)}
+            onClick={() => onAction(action, wave)}
+          >
+            {label}
+          </Button>
+        ))}
       </Stack>
     </Box>
   );
