@@ -13,21 +13,14 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { serviceOpsLiveReadPermission } from '@internal/backstage-plugin-service-ops-common';
 
 /**
- * The entity named by `refText`, if it exists, the caller may read it in the catalog
- * (read with their credentials) and may read its live state (`service-ops.live.read`).
+ * `refText` as a normalised entity reference (kind defaulting to component, namespace to
+ * default).
  *
- * @throws InputError (400) for a malformed reference, NotFoundError (404), NotAllowedError (403)
+ * @throws InputError (400) for a malformed reference
  */
-export async function readableEntity(options: {
-  refText: string;
-  credentials: BackstageCredentials;
-  catalog: CatalogService;
-  permissions: PermissionsService;
-}): Promise<Entity> {
-  const { refText, credentials } = options;
-  let entityRef: string;
+export function normalisedEntityRef(refText: string): string {
   try {
-    entityRef = stringifyEntityRef(
+    return stringifyEntityRef(
       parseEntityRef(refText, {
         defaultKind: 'component',
         defaultNamespace: 'default',
@@ -40,15 +33,32 @@ export async function readableEntity(options: {
       }`,
     );
   }
-  const entity = await options.catalog.getEntityByRef(entityRef, {
-    credentials,
-  });
+}
+
+/**
+ * The entity named by `refText`, if it exists, the caller may read it in the catalog
+ * (read with their credentials) and may read its live state (`service-ops.live.read`).
+ * The two are asked at once; a missing entity is a 404 whatever the decision.
+ *
+ * @throws InputError (400) for a malformed reference, NotFoundError (404), NotAllowedError (403)
+ */
+export async function readableEntity(options: {
+  refText: string;
+  credentials: BackstageCredentials;
+  catalog: CatalogService;
+  permissions: PermissionsService;
+}): Promise<Entity> {
+  const { credentials } = options;
+  const entityRef = normalisedEntityRef(options.refText);
+  const [entity, [decision]] = await Promise.all([
+    options.catalog.getEntityByRef(entityRef, { credentials }),
+    options.permissions.authorize(
+      [{ permission: serviceOpsLiveReadPermission, resourceRef: entityRef }],
+      { credentials },
+    ),
+  ]);
   if (!entity)
     throw new NotFoundError(`no entity ${entityRef} (or you may not read it)`);
-  const [decision] = await options.permissions.authorize(
-    [{ permission: serviceOpsLiveReadPermission, resourceRef: entityRef }],
-    { credentials },
-  );
   if (decision.result !== AuthorizeResult.ALLOW)
     throw new NotAllowedError(
       `you may not read the live state of ${entityRef}`,

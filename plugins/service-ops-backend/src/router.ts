@@ -24,7 +24,7 @@ import {
 import { ScalingHistoryStore } from './history/ScalingHistoryStore';
 import { LiveStatePublisher } from './signals/LiveStatePublisher';
 import { snapshotGzip, snapshotJson } from './snapshotJson';
-import { readableEntity } from './readableEntity';
+import { normalisedEntityRef, readableEntity } from './readableEntity';
 import { entityRefParam, parse } from './validation';
 
 const snapshotQuery = z.object({ entityRef: entityRefParam }).strict();
@@ -65,46 +65,56 @@ export async function createRouter(
   const router = Router();
   router.use(express.json());
 
-  const readable = (refText: string, credentials: BackstageCredentials) =>
-    readableEntity({ refText, credentials, catalog, permissions });
-
-  /** The containers the topology document declares for the entity: itself, or its parts. */
-  async function declaredModel(
-    entity: Entity,
+  /**
+   * The entity (see readableEntity) and the containers the topology document declares
+   * for it: itself, or its parts. The parts are asked for at the same time as the entity
+   * (unused when it is a container itself): a read waits for one round of catalog and
+   * permission answers, not for three in a row.
+   */
+  async function readableWithModel(
+    refText: string,
     credentials: BackstageCredentials,
-  ): Promise<DeclaredModel[]> {
+  ): Promise<{ entity: Entity; declared: DeclaredModel[] }> {
+    const entityRef = normalisedEntityRef(refText);
+    const [entity, parts] = await Promise.all([
+      readableEntity({ refText: entityRef, credentials, catalog, permissions }),
+      catalog.getEntities(
+        { filter: { [`relations.${RELATION_PART_OF}`]: entityRef } },
+        { credentials },
+      ),
+    ]);
     const own = readDeclaredContainer(entity);
     if (own.kind === 'container')
-      return [
-        { entityRef: stringifyEntityRef(entity), container: own.container },
-      ];
-    const { items } = await catalog.getEntities(
-      {
-        filter: {
-          [`relations.${RELATION_PART_OF}`]: stringifyEntityRef(entity),
-        },
-      },
-      { credentials },
-    );
-    return items.flatMap(part => {
-      const declared = readDeclaredContainer(part);
-      return declared.kind === 'container'
-        ? [
-            {
-              entityRef: stringifyEntityRef(part),
-              container: declared.container,
-            },
-          ]
-        : [];
-    });
+      return {
+        entity,
+        declared: [
+          { entityRef: stringifyEntityRef(entity), container: own.container },
+        ],
+      };
+    return {
+      entity,
+      declared: parts.items.flatMap(part => {
+        const declared = readDeclaredContainer(part);
+        return declared.kind === 'container'
+          ? [
+              {
+                entityRef: stringifyEntityRef(part),
+                container: declared.container,
+              },
+            ]
+          : [];
+      }),
+    };
   }
 
   /** GET /snapshot?entityRef=component:default/authoring-api */
   router.get('/snapshot', async (req, res) => {
     const query = parse(snapshotQuery, req.query);
     const credentials = await httpAuth.credentials(req);
-    const entity = await readable(query.entityRef, credentials);
-    const declared = await declaredModel(entity, credentials);
+    const { entity, declared } = await readableWithModel(
+      query.entityRef,
+      credentials,
+    );
     const snapshot = liveState.snapshot(entity, declared);
     // Later changes to it are pushed (rebuilt from memory with the model read now; the signal
     // carries no live data, clients refetch through this endpoint).
@@ -121,11 +131,11 @@ export async function createRouter(
   router.get('/history', async (req, res) => {
     const query = parse(historyQuery, req.query);
     const credentials = await httpAuth.credentials(req);
-    const entity = await readable(query.entityRef, credentials);
-    const snapshot = liveState.snapshot(
-      entity,
-      await declaredModel(entity, credentials),
+    const { entity, declared } = await readableWithModel(
+      query.entityRef,
+      credentials,
     );
+    const snapshot = liveState.snapshot(entity, declared);
     const known = snapshot.containers.map(c => c.container);
     if (query.container && !known.includes(query.container)) {
       throw new InputError(
