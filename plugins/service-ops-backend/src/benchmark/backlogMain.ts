@@ -525,6 +525,7 @@ class TimedStore implements SagaProjectionStore {
     this.applied = 0;
     this.lastCommitAt = 0;
     this.clearMs = 0;
+    this.folding = { ms: 0, sagas: 0 };
     this.transactions = 0;
     this.transactionMs = 0;
     for (const key of Object.keys(this.outcomes) as SagaApplyOutcome[])
@@ -562,13 +563,26 @@ class TimedStore implements SagaProjectionStore {
     ]);
   }
 
-  async clear(): Promise<void> {
+  async clear(options?: { rebuild?: { startedAt: number } }): Promise<void> {
     const started = performance.now();
-    await this.inner.clear();
+    await this.inner.clear(options);
     this.clearMs += performance.now() - started;
   }
   checkStream(identity: StreamIdentity) {
     return this.inner.checkStream(identity);
+  }
+  rebuildState() {
+    return this.inner.rebuildState();
+  }
+  /** The rebuild's folding pass: how long, how many sagas. */
+  folding = { ms: 0, sagas: 0 };
+  async finishRebuild(
+    onProgress?: (folded: number, total: number) => void,
+  ): Promise<number> {
+    const started = performance.now();
+    const sagas = await this.inner.finishRebuild(onProgress);
+    if (sagas) this.folding = { ms: performance.now() - started, sagas };
+    return sagas;
   }
 }
 
@@ -881,6 +895,8 @@ interface RebuildReport {
   seconds: number;
   lastCommitSeconds: number;
   clearSeconds: number;
+  /** The folding pass at the end of the replay. */
+  folding: { seconds: number; sagas: number };
   identical: boolean;
   before: ProjectionContent;
   after: ProjectionContent;
@@ -986,6 +1002,7 @@ async function rebuild(options: {
     seconds,
     lastCommitSeconds,
     clearSeconds: store.clearMs / 1000,
+    folding: { seconds: store.folding.ms / 1000, sagas: store.folding.sagas },
     identical,
     before,
     after,
@@ -1533,7 +1550,7 @@ function renderSection(r: Report): string {
       .join('. ')}.`,
     `- **Rebuild**: the streams then filled to ${int(
       b.events,
-    )} saga events, projected by one projector into a fresh PostgreSQL database (the first projection, under V8's sampling profiler, 1 ms), until its consumers had nothing left. Then \`rebuild()\` (pause, delete the consumers, \`clear()\` the projection, recreate the consumers from the start of the streams), timed from the call until \`status().rebuild.state === 'done'\`, polled every 50 ms (the projector checks the consumers' backlog every second, so \`done\` comes up to a second after the last commit, which came at ${round(
+    )} saga events, projected by one projector into a fresh PostgreSQL database (the first projection, under V8's sampling profiler, 1 ms), until its consumers had nothing left. Then \`rebuild()\` (pause, delete the consumers, \`clear()\` the projection and record the rebuild, recreate the consumers from the start of the streams; the replay writes the steps only, then every saga is folded once from its steps), timed from the call until \`status().rebuild.state === 'done'\`, polled every 50 ms (the projector checks the consumers' backlog every second, so \`done\` comes up to a second after the last commit, which came at ${round(
       b.lastCommitSeconds,
       1,
     )} s). Before and after, with one clock: the saga counts by state (\`counts()\`) and, for each table of the projection, the row count and the sum of the MD5 of every row's columns (not the generated ids; for \`saga_malformed\` not the receipt time): ${
@@ -1582,7 +1599,14 @@ function renderSection(r: Report): string {
       b.cpu.nats,
     )}. \`clear()\` took ${sec(
       b.clearSeconds * 1000,
-    )}. The transactions are the rebuild's critical path: ${describeFigures(
+    )}; the replay's last transaction committed at ${round(
+      b.lastCommitSeconds,
+      1,
+    )} s, then \`finishRebuild()\` folded ${int(
+      b.folding.sagas,
+    )} sagas from their steps in ${sec(
+      b.folding.seconds * 1000,
+    )} (chunks of 2,000; its statements are in the table below with the replay's). The transactions are the rebuild's critical path: ${describeFigures(
       f,
     )}, in the ${round(b.seconds, 1)} s (on average ${round(
       f.transactionMs / (b.seconds * 1000),

@@ -102,6 +102,13 @@ export interface SagaProjectorConsumer {
 /** A rebuild of the projection from the streams. */
 export interface SagaRebuildStatus {
   state: 'running' | 'done' | 'failed';
+  /**
+   * While running: `replaying` the streams into the sagas' steps (the sagas themselves
+   * are not written yet), then `folding` every saga from its steps, once.
+   */
+  phase?: 'replaying' | 'folding';
+  /** The folding's progress, in sagas. */
+  folding?: { folded: number; total: number };
   startedAt: string;
   finishedAt?: string;
   /** Events in the streams when the replay started. */

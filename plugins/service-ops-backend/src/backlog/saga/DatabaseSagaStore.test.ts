@@ -344,6 +344,69 @@ describe.each(databases.eachSupportedId())('DatabaseSagaStore on %s', id => {
     }
   });
 
+  it('during a rebuild stores steps only, then folds every saga once, resuming an interrupted folding', async () => {
+    const { store } = await createStore(id);
+    const sagas = 2100; // more than one folding chunk
+    const events = Array.from({ length: sagas }, (_, i) => [
+      delivery(`rb-${i}`, 'draft-published', T0 - 3 * MIN, 'eu'),
+      ...(i % 2 ? [delivery(`rb-${i}`, 'built', T0 - 2 * MIN)] : []),
+    ]).flat();
+    // The same events projected as usual, for comparison.
+    await store.apply(events);
+    const expected = {
+      counts: await store.counts(clock(T0)),
+      odd: await store.get('rb-1', clock(T0)),
+      even: await store.get('rb-2', clock(T0)),
+    };
+    expect(expected.counts.counts.running).toBe(sagas);
+
+    await store.clear({ rebuild: { startedAt: T0 } });
+    expect(await store.rebuildState()).toEqual({
+      phase: 'replaying',
+      startedAt: T0,
+    });
+    expect(await store.apply(events)).toEqual(events.map(() => 'projected'));
+    // A redelivery, and the same step again under a new sequence, while replaying.
+    expect(
+      await store.apply([events[0], { ...events[1], seq: events[1].seq + 1 }]),
+    ).toEqual(['already-processed', 'duplicate-step']);
+    expect((await store.counts(clock(T0))).total).toBe(0);
+
+    // The folding fails after its first chunk: the phase stays, and a new step meanwhile
+    // is folded as it comes.
+    await expect(
+      store.finishRebuild(() => {
+        throw new Error('backend stopped');
+      }),
+    ).rejects.toThrow('backend stopped');
+    expect(await store.rebuildState()).toMatchObject({ phase: 'folding' });
+    expect(
+      await store.apply([delivery('rb-new', 'draft-published', T0 - MIN)]),
+    ).toEqual(['projected']);
+    expect((await store.get('rb-new', clock(T0)))?.state).toBe('running');
+
+    const progress: Array<[number, number]> = [];
+    expect(
+      await store.finishRebuild((folded, total) =>
+        progress.push([folded, total]),
+      ),
+    ).toBe(sagas + 1);
+    expect(progress).toEqual([
+      [2000, sagas + 1],
+      [sagas + 1, sagas + 1],
+    ]);
+    expect(await store.rebuildState()).toBeUndefined();
+    const counts = await store.counts(clock(T0));
+    expect(counts.counts).toEqual({
+      ...expected.counts.counts,
+      running: sagas + 1,
+    });
+    expect(await store.get('rb-1', clock(T0))).toEqual(expected.odd);
+    expect(await store.get('rb-2', clock(T0))).toEqual(expected.even);
+    // Without a rebuild there is nothing to finish.
+    expect(await store.finishRebuild()).toBe(0);
+  });
+
   it('projects the same saga whatever order its events come in', async () => {
     const { store } = await createStore(id);
     const events = [

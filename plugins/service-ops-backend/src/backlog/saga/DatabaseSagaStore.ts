@@ -19,6 +19,7 @@ import {
   SagaApplyOutcome,
   SagaDelivery,
   SagaProjectionStore,
+  SagaRebuildPhase,
   StreamIdentity,
 } from './types';
 
@@ -26,6 +27,17 @@ const INSTANCES = 'saga_instances';
 const STEPS = 'saga_steps';
 const MALFORMED = 'saga_malformed';
 const STREAMS = 'saga_streams';
+const REBUILD = 'saga_rebuild';
+
+/** Sagas folded per transaction when a rebuild folds them all. */
+const FOLD_CHUNK = 2000;
+/**
+ * The advisory lock (its two-key form, apart from the sagas' one-key locks) that a
+ * rebuild's end takes exclusively and every transaction applying deliveries shares:
+ * ending the replay waits for each transaction that found it running (and folded
+ * nothing) to commit.
+ */
+const REBUILD_LOCK = [7031, 1];
 
 type Numeric = number | string;
 
@@ -290,6 +302,8 @@ export class DatabaseSagaStore implements SagaProjectionStore {
       }
     }
 
+    const replaying = (await this.rebuildPhase(tx, true)) === 'replaying';
+
     // The steps go in before the sagas are locked (see lockInstances), in one order, so
     // that two transactions inserting the same ones wait for each other, never in a cycle.
     const inserted: Array<Pick<StepRow, 'instance_id' | 'step'>> =
@@ -327,10 +341,12 @@ export class DatabaseSagaStore implements SagaProjectionStore {
         outcomes[candidate.index] = 'duplicate-step';
       else existing.push(candidate);
     }
-    await this.lockInstances(tx, [...changed]);
-    // The steps of the changed sagas, to fold them, and of those whose step was there.
+    // While a rebuild replays, the sagas are folded once at its end (finishRebuild).
+    const folding = replaying ? [] : [...changed];
+    await this.lockInstances(tx, folding);
+    // The steps of the sagas to fold, and of those whose step was there.
     const steps = await this.readSteps(tx, [
-      ...new Set([...changed, ...existing.map(e => e.event.instanceId)]),
+      ...new Set([...folding, ...existing.map(e => e.event.instanceId)]),
     ]);
     const stored = new Map<string, string>();
     for (const step of steps)
@@ -346,8 +362,77 @@ export class DatabaseSagaStore implements SagaProjectionStore {
           ? 'already-processed'
           : 'duplicate-step';
     }
-    await this.refold(tx, [...changed], steps);
+    await this.refold(tx, folding, steps);
     return outcomes;
+  }
+
+  /**
+   * The phase of the rebuild under way, if one is. `share`: takes the rebuild lock shared
+   * first (PostgreSQL), as a transaction applying deliveries must.
+   */
+  private async rebuildPhase(
+    tx: Knex.Transaction | Knex,
+    share = false,
+  ): Promise<SagaRebuildPhase | undefined> {
+    if (share && this.isPostgres)
+      await tx.raw('select pg_advisory_xact_lock_shared(?, ?)', REBUILD_LOCK);
+    const row: { phase: SagaRebuildPhase } | undefined = await tx(REBUILD)
+      .where({ id: 1 })
+      .first('phase');
+    return row?.phase;
+  }
+
+  async rebuildState(): Promise<
+    { phase: SagaRebuildPhase; startedAt: number } | undefined
+  > {
+    const row: { phase: SagaRebuildPhase; started_at: Numeric } | undefined =
+      await this.knex(REBUILD).where({ id: 1 }).first();
+    return row
+      ? { phase: row.phase, startedAt: Number(row.started_at) }
+      : undefined;
+  }
+
+  /**
+   * Ends a rebuild's replay: once every transaction that found it replaying has
+   * committed, the sagas are folded from their steps, in chunks (each under the sagas'
+   * locks, so that transactions applying new steps meanwhile fold beside it), and the
+   * rebuild is over. Resumes where a restart left it; does nothing when no rebuild runs.
+   * Returns the sagas folded.
+   */
+  async finishRebuild(
+    onProgress?: (folded: number, total: number) => void,
+  ): Promise<number> {
+    await this.knex.transaction(async tx => {
+      if (this.isPostgres)
+        await tx.raw('select pg_advisory_xact_lock(?, ?)', REBUILD_LOCK);
+      await tx(REBUILD)
+        .where({ id: 1, phase: 'replaying' })
+        .update({ phase: 'folding' });
+    });
+    if ((await this.rebuildPhase(this.knex)) !== 'folding') return 0;
+    const [{ n }] = await this.knex(STEPS).countDistinct({ n: 'instance_id' });
+    const total = Number(n);
+    let folded = 0;
+    let after = '';
+    for (;;) {
+      const ids: string[] = (
+        await this.knex(STEPS)
+          .distinct('instance_id')
+          .where('instance_id', '>', after)
+          .orderBy('instance_id')
+          .limit(FOLD_CHUNK)
+      ).map((row: { instance_id: string }) => row.instance_id);
+      if (ids.length === 0) break;
+      await this.knex.transaction(async tx => {
+        await this.lockInstances(tx, ids);
+        await this.refold(tx, ids, await this.readSteps(tx, ids));
+      });
+      folded += ids.length;
+      after = ids[ids.length - 1];
+      onProgress?.(folded, Math.max(total, folded));
+    }
+    await this.knex(REBUILD).where({ id: 1 }).delete();
+    return folded;
   }
 
   /**
@@ -627,16 +712,21 @@ export class DatabaseSagaStore implements SagaProjectionStore {
     };
   }
 
-  async clear(): Promise<void> {
+  async clear(
+    options: { rebuild?: { startedAt: number } } = {},
+  ): Promise<void> {
     // In the order apply takes them. PostgreSQL truncates at once: deleting leaves every
     // row dead in the tables and their indexes until vacuumed, which slows the replay.
-    const tables = [MALFORMED, INSTANCES, STEPS, STREAMS];
-    if (this.isPostgres) {
-      await this.knex.raw(`truncate table ${tables.join(', ')}`);
-      return;
-    }
+    const tables = [MALFORMED, INSTANCES, STEPS, STREAMS, REBUILD];
     await this.knex.transaction(async tx => {
-      for (const table of tables) await tx(table).delete();
+      if (this.isPostgres) await tx.raw(`truncate table ${tables.join(', ')}`);
+      else for (const table of tables) await tx(table).delete();
+      if (options.rebuild)
+        await tx(REBUILD).insert({
+          id: 1,
+          phase: 'replaying',
+          started_at: options.rebuild.startedAt,
+        });
     });
   }
 

@@ -55,12 +55,37 @@ class RecordingStore implements SagaProjectionStore {
     this.outcomes.push(...outcomes);
     return outcomes;
   }
-  clear() {
-    return this.inner.clear();
+  clear(options?: { rebuild?: { startedAt: number } }) {
+    return this.inner.clear(options);
   }
   checkStream(identity: StreamIdentity) {
     return this.inner.checkStream(identity);
   }
+  rebuildState() {
+    return this.inner.rebuildState();
+  }
+  finishRebuild(onProgress?: (folded: number, total: number) => void) {
+    return this.inner.finishRebuild(onProgress);
+  }
+}
+
+/** The store, each transaction `delayMs` late: a replay that takes a while. */
+function slowStore(
+  store: SagaProjectionStore,
+  delayMs: number,
+  onApply?: (deliveries: SagaDelivery[]) => void,
+): SagaProjectionStore {
+  return {
+    apply: async deliveries => {
+      onApply?.(deliveries);
+      await new Promise(resolve => setTimeout(resolve, delayMs));
+      return store.apply(deliveries);
+    },
+    clear: options => store.clear(options),
+    checkStream: identity => store.checkStream(identity),
+    rebuildState: () => store.rebuildState(),
+    finishRebuild: onProgress => store.finishRebuild(onProgress),
+  };
 }
 
 async function until(check: () => Promise<boolean>, what: string) {
@@ -298,6 +323,47 @@ describe('JetStreamSagaProjector against a real nats-server', () => {
     });
   });
 
+  it('finishes a rebuild that a backend restart interrupted, folding each saga once at the end', async () => {
+    const before = {
+      list: await store.list({ limit: 500, offset: 0 }, clock()),
+      counts: await store.counts(clock()),
+      steps: await count('saga_steps'),
+    };
+    await running.stop();
+    // Slow transactions: the replay is still under way when the backend stops.
+    running = startProjector(slowStore(store, 400));
+    await until(
+      async () => (await running.projector.status()).state === 'running',
+      'the projector to run',
+    );
+    expect(await running.projector.rebuild()).toMatchObject({
+      state: 'running',
+      phase: 'replaying',
+    });
+    await until(async () => (await count('saga_steps')) > 0, 'some steps');
+    await running.stop();
+    // Stopped while replaying (its in-flight batches applied): steps, no saga yet.
+    expect(await store.rebuildState()).toMatchObject({ phase: 'replaying' });
+    expect(await count('saga_steps')).toBeGreaterThan(0);
+    expect(await count('saga_instances')).toBe(0);
+
+    running = startProjector(store);
+    await until(
+      async () => (await running.projector.status()).rebuild?.state === 'done',
+      'the resumed rebuild to finish',
+    );
+    const status = (await running.projector.status()).rebuild!;
+    expect(status).toMatchObject({ phase: 'folding', remaining: 0 });
+    expect(status.folding?.folded).toBe(before.counts.total);
+    expect(await store.rebuildState()).toBeUndefined();
+    const clockNow = clock();
+    expect({
+      list: await store.list({ limit: 500, offset: 0 }, clockNow),
+      counts: await store.counts(clockNow),
+      steps: await count('saga_steps'),
+    }).toEqual(before);
+  });
+
   it('projects a recreated stream from its start, though its sequences start again', async () => {
     await fixtures.jsm.streams.delete('CATALOG_EVENTS');
     await fixtures.jsm.streams.add({
@@ -323,15 +389,9 @@ describe('JetStreamSagaProjector against a real nats-server', () => {
     await running.stop();
     // Every transaction takes 300 ms: the other consumers' batches come meanwhile.
     const transactions: Array<Set<string>> = [];
-    const slow: SagaProjectionStore = {
-      apply: async deliveries => {
-        transactions.push(new Set(deliveries.map(d => d.subject)));
-        await new Promise(resolve => setTimeout(resolve, 300));
-        return store.apply(deliveries);
-      },
-      clear: () => store.clear(),
-      checkStream: identity => store.checkStream(identity),
-    };
+    const slow = slowStore(store, 300, deliveries =>
+      transactions.push(new Set(deliveries.map(d => d.subject))),
+    );
     running = startProjector(slow);
     const before = await count('saga_steps');
     logger.warn.mockClear();

@@ -115,12 +115,35 @@ export class JetStreamSagaProjector {
     );
   }
 
-  /** Starts pulling (unless NATS is not configured); returns at once. */
+  /**
+   * Starts pulling (unless NATS is not configured); returns at once. A rebuild that a
+   * restart interrupted is followed to its end.
+   */
   start(): void {
     if (this.connection.health().state === 'not-configured') return;
     if (this.loops.length) return;
     this.stopping = false;
     this.loops = this.bindings.map(binding => this.run(binding));
+    void this.resumeRebuild();
+  }
+
+  private async resumeRebuild(): Promise<void> {
+    const state = await this.store.rebuildState().catch(() => undefined);
+    if (!state || this.rebuildStatus?.state === 'running' || this.stopping)
+      return;
+    this.logger.info(
+      `publish-saga projection: resuming the rebuild started ${new Date(
+        state.startedAt,
+      ).toISOString()} (${state.phase})`,
+    );
+    this.rebuildStatus = {
+      state: 'running',
+      phase: state.phase,
+      startedAt: new Date(state.startedAt).toISOString(),
+      total: 0,
+      remaining: await this.remaining().catch(() => 0),
+    };
+    await this.followRebuild();
   }
 
   /** Stops pulling; resolves once the batches in flight are applied and acked. */
@@ -164,15 +187,16 @@ export class JetStreamSagaProjector {
       throw new ServiceUnavailableError(
         `cannot rebuild the saga projection: NATS is ${health.state}`,
       );
-    const startedAt = new Date(this.now()).toISOString();
+    const startedAt = this.now();
     this.rebuildStatus = {
       state: 'running',
-      startedAt,
+      phase: 'replaying',
+      startedAt: new Date(startedAt).toISOString(),
       total: 0,
       remaining: 0,
     };
     try {
-      await this.replayFromStart();
+      await this.replayFromStart(startedAt);
       const remaining = await this.remaining();
       this.rebuildStatus = {
         ...this.rebuildStatus,
@@ -217,16 +241,17 @@ export class JetStreamSagaProjector {
   }
 
   /**
-   * Deletes the consumers, empties the projection, deletes them again (another backend
-   * may have recreated one meanwhile) and recreates them to deliver from the start. A
-   * step that fails leaves either the old projection with consumers that replay
+   * Deletes the consumers, empties the projection and records the rebuild (the sagas
+   * are folded once, at the end of the replay), deletes the consumers again (another
+   * backend may have recreated one meanwhile) and recreates them to deliver from the
+   * start. A step that fails leaves either the old projection with consumers that replay
    * everything (skipped as processed) or an empty one with consumers that do.
    */
-  private async replayFromStart(): Promise<void> {
+  private async replayFromStart(startedAt: number): Promise<void> {
     this.paused = true;
     while (this.inFlight > 0) await sleep(20);
     await this.deleteConsumers();
-    await this.store.clear();
+    await this.store.clear({ rebuild: { startedAt } });
     await this.deleteConsumers();
     for (const binding of this.bindings)
       await this.setUp(binding).catch(error => this.failed(binding, error));
@@ -258,20 +283,42 @@ export class JetStreamSagaProjector {
     return total;
   }
 
-  /** Updates the rebuild's progress every second until nothing remains. */
+  /**
+   * Updates the rebuild's progress every second until nothing remains to replay, then
+   * has the store fold every saga (following its progress) and ends it.
+   */
   private async followRebuild(): Promise<void> {
     while (this.rebuildStatus?.state === 'running' && !this.stopping) {
       await sleepUnless(1000, () => this.stopping);
       const remaining = await this.remaining().catch(() => undefined);
       if (remaining === undefined || !this.rebuildStatus) continue;
-      const done = remaining === 0 && this.bindings.every(b => b.ready);
-      this.rebuildStatus = {
-        ...this.rebuildStatus,
-        remaining,
-        ...(done
-          ? { state: 'done', finishedAt: new Date(this.now()).toISOString() }
-          : {}),
-      };
+      this.rebuildStatus = { ...this.rebuildStatus, remaining };
+      if (remaining > 0 || !this.bindings.every(b => b.ready)) continue;
+      try {
+        this.rebuildStatus = { ...this.rebuildStatus, phase: 'folding' };
+        const folded = await this.store.finishRebuild((done, total) => {
+          if (this.rebuildStatus)
+            this.rebuildStatus = {
+              ...this.rebuildStatus,
+              folding: { folded: done, total },
+            };
+        });
+        this.logger.info(
+          `publish-saga projection: rebuilt, ${folded} sagas folded from their steps`,
+        );
+        this.rebuildStatus = {
+          ...this.rebuildStatus,
+          state: 'done',
+          finishedAt: new Date(this.now()).toISOString(),
+        };
+      } catch (error) {
+        // The store keeps the phase: the next check (or a restart) resumes the folding.
+        const message = error instanceof Error ? error.message : String(error);
+        this.logger.warn(
+          `publish-saga projection: folding the rebuilt sagas failed (${message}); trying again`,
+        );
+        this.lastError = { message, at: new Date(this.now()).toISOString() };
+      }
     }
   }
 

@@ -23,6 +23,12 @@ export type SagaApplyOutcome =
   | 'malformed'
   | 'already-processed';
 
+/**
+ * A rebuild's phase: `replaying` the streams into steps, then `folding` every saga from
+ * its steps.
+ */
+export type SagaRebuildPhase = 'replaying' | 'folding';
+
 /** A stream as projected from: its name and creation time. */
 export interface StreamIdentity {
   stream: string;
@@ -36,8 +42,23 @@ export interface SagaProjectionStore {
    * Resolves only once the transaction has committed.
    */
   apply(deliveries: SagaDelivery[]): Promise<SagaApplyOutcome[]>;
-  /** Empties the projection (instances, steps, malformed events, streams). */
-  clear(): Promise<void>;
+  /**
+   * Empties the projection (instances, steps, malformed events, streams, a rebuild's
+   * state). With `rebuild`, in the same transaction, a rebuild starts replaying: until
+   * `finishRebuild`, deliveries become steps and the sagas are not folded.
+   */
+  clear(options?: { rebuild?: { startedAt: number } }): Promise<void>;
+  /** The rebuild under way (it survives a restart), if one is. */
+  rebuildState(): Promise<
+    { phase: SagaRebuildPhase; startedAt: number } | undefined
+  >;
+  /**
+   * Ends a rebuild's replay and folds every saga from its steps; resumes one a restart
+   * interrupted. Returns how many sagas it folded (0 when no rebuild runs).
+   */
+  finishRebuild(
+    onProgress?: (folded: number, total: number) => void,
+  ): Promise<number>;
   /**
    * Records the stream's creation time; when it changed (the stream was recreated and its
    * sequences start again), forgets the malformed messages of the old one.
