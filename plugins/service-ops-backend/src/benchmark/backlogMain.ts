@@ -577,12 +577,13 @@ class TimedStore implements SagaProjectionStore {
   /** The rebuild's folding pass: how long, how many sagas. */
   folding = { ms: 0, sagas: 0 };
   async finishRebuild(
-    onProgress?: (folded: number, total: number) => void,
-  ): Promise<number> {
+    options?: Parameters<SagaProjectionStore['finishRebuild']>[0],
+  ): Promise<{ folded: number; finished: boolean }> {
     const started = performance.now();
-    const sagas = await this.inner.finishRebuild(onProgress);
-    if (sagas) this.folding = { ms: performance.now() - started, sagas };
-    return sagas;
+    const result = await this.inner.finishRebuild(options);
+    if (result.folded)
+      this.folding = { ms: performance.now() - started, sagas: result.folded };
+    return result;
   }
 }
 

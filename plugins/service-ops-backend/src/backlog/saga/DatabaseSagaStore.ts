@@ -30,7 +30,9 @@ const STREAMS = 'saga_streams';
 const REBUILD = 'saga_rebuild';
 
 /** Sagas folded per transaction when a rebuild folds them all. */
-const FOLD_CHUNK = 2000;
+const FOLD_CHUNK = 5000;
+/** Such transactions at once on PostgreSQL (SQLite has one writer). */
+const FOLD_TRANSACTIONS = 2;
 /**
  * The advisory lock (its two-key form, apart from the sagas' one-key locks) that a
  * rebuild's end takes exclusively and every transaction applying deliveries shares:
@@ -205,11 +207,20 @@ function stepRank(step: SagaStepName): number {
  * asked, from the deadlines, never stored.
  */
 export class DatabaseSagaStore implements SagaProjectionStore {
-  static async create(database: DatabaseService): Promise<DatabaseSagaStore> {
-    return new DatabaseSagaStore(await migrate(database));
+  static async create(
+    database: DatabaseService,
+    options: { foldChunk?: number } = {},
+  ): Promise<DatabaseSagaStore> {
+    return new DatabaseSagaStore(
+      await migrate(database),
+      options.foldChunk ?? FOLD_CHUNK,
+    );
   }
 
-  private constructor(private readonly knex: Knex) {}
+  private constructor(
+    private readonly knex: Knex,
+    private readonly foldChunk: number,
+  ) {}
 
   /**
    * Applies a batch set-based, in one transaction: the same handful of statements
@@ -395,13 +406,18 @@ export class DatabaseSagaStore implements SagaProjectionStore {
   /**
    * Ends a rebuild's replay: once every transaction that found it replaying has
    * committed, the sagas are folded from their steps, in chunks (each under the sagas'
-   * locks, so that transactions applying new steps meanwhile fold beside it), and the
-   * rebuild is over. Resumes where a restart left it; does nothing when no rebuild runs.
-   * Returns the sagas folded.
+   * locks, so that transactions applying new steps meanwhile fold beside it; two at once
+   * on PostgreSQL), and the rebuild is over. Resumes where a restart left it; does
+   * nothing when no rebuild runs. Stops between chunks once `stopped()` says so (the
+   * phase stays, for the next call).
    */
   async finishRebuild(
-    onProgress?: (folded: number, total: number) => void,
-  ): Promise<number> {
+    options: {
+      onProgress?: (folded: number, total: number) => void;
+      stopped?: () => boolean;
+    } = {},
+  ): Promise<{ folded: number; finished: boolean }> {
+    const { onProgress, stopped } = options;
     await this.knex.transaction(async tx => {
       if (this.isPostgres)
         await tx.raw('select pg_advisory_xact_lock(?, ?)', REBUILD_LOCK);
@@ -409,30 +425,53 @@ export class DatabaseSagaStore implements SagaProjectionStore {
         .where({ id: 1, phase: 'replaying' })
         .update({ phase: 'folding' });
     });
-    if ((await this.rebuildPhase(this.knex)) !== 'folding') return 0;
+    if ((await this.rebuildPhase(this.knex)) !== 'folding')
+      return { folded: 0, finished: true };
     const [{ n }] = await this.knex(STEPS).countDistinct({ n: 'instance_id' });
     const total = Number(n);
-    let folded = 0;
+    const run = {
+      folded: 0,
+      failures: [] as unknown[],
+      folding: new Set<Promise<void>>(),
+    };
+    const fold = (ids: string[]) => {
+      const chunk: Promise<void> = this.knex
+        .transaction(async tx => {
+          await this.lockInstances(tx, ids);
+          await this.refold(tx, ids, await this.readSteps(tx, ids));
+        })
+        .then(() => {
+          run.folded += ids.length;
+          onProgress?.(run.folded, Math.max(total, run.folded));
+        })
+        .catch(error => {
+          run.failures.push(error);
+        })
+        .finally(() => run.folding.delete(chunk));
+      run.folding.add(chunk);
+      return chunk;
+    };
+    // The next chunk's ids are read while up to FOLD_TRANSACTIONS chunks are folded.
     let after = '';
-    for (;;) {
-      const ids: string[] = (
-        await this.knex(STEPS)
-          .distinct('instance_id')
-          .where('instance_id', '>', after)
-          .orderBy('instance_id')
-          .limit(FOLD_CHUNK)
-      ).map((row: { instance_id: string }) => row.instance_id);
-      if (ids.length === 0) break;
-      await this.knex.transaction(async tx => {
-        await this.lockInstances(tx, ids);
-        await this.refold(tx, ids, await this.readSteps(tx, ids));
-      });
-      folded += ids.length;
+    while (run.failures.length === 0 && !stopped?.()) {
+      const rows: Array<{ instance_id: string }> = await this.knex(STEPS)
+        .distinct('instance_id')
+        .where('instance_id', '>', after)
+        .orderBy('instance_id')
+        .limit(this.foldChunk);
+      if (rows.length === 0) break;
+      const ids = rows.map(row => row.instance_id);
       after = ids[ids.length - 1];
-      onProgress?.(folded, Math.max(total, folded));
+      fold(ids);
+      if (run.folding.size >= (this.isPostgres ? FOLD_TRANSACTIONS : 1))
+        await Promise.race(run.folding);
     }
+    await Promise.all(run.folding);
+    if (run.failures.length) throw run.failures[0];
+    const folded = run.folded;
+    if (stopped?.()) return { folded, finished: false };
     await this.knex(REBUILD).where({ id: 1 }).delete();
-    return folded;
+    return { folded, finished: true };
   }
 
   /**

@@ -64,8 +64,8 @@ class RecordingStore implements SagaProjectionStore {
   rebuildState() {
     return this.inner.rebuildState();
   }
-  finishRebuild(onProgress?: (folded: number, total: number) => void) {
-    return this.inner.finishRebuild(onProgress);
+  finishRebuild(options?: Parameters<SagaProjectionStore['finishRebuild']>[0]) {
+    return this.inner.finishRebuild(options);
   }
 }
 
@@ -84,7 +84,7 @@ function slowStore(
     clear: options => store.clear(options),
     checkStream: identity => store.checkStream(identity),
     rebuildState: () => store.rebuildState(),
-    finishRebuild: onProgress => store.finishRebuild(onProgress),
+    finishRebuild: options => store.finishRebuild(options),
   };
 }
 
@@ -330,8 +330,20 @@ describe('JetStreamSagaProjector against a real nats-server', () => {
       steps: await count('saga_steps'),
     };
     await running.stop();
-    // Slow transactions: the replay is still under way when the backend stops.
-    running = startProjector(slowStore(store, 400));
+    // The replay's transactions wait for the gate: the backend stops while one is open.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    let applying = false;
+    running = startProjector({
+      ...slowStore(store, 0),
+      apply: async deliveries => {
+        applying = true;
+        await gate;
+        return store.apply(deliveries);
+      },
+    });
     await until(
       async () => (await running.projector.status()).state === 'running',
       'the projector to run',
@@ -340,9 +352,12 @@ describe('JetStreamSagaProjector against a real nats-server', () => {
       state: 'running',
       phase: 'replaying',
     });
-    await until(async () => (await count('saga_steps')) > 0, 'some steps');
-    await running.stop();
-    // Stopped while replaying (its in-flight batches applied): steps, no saga yet.
+    await until(async () => applying, 'a transaction of the replay');
+    const stopped = running.stop();
+    release();
+    await stopped;
+    // Stopped while replaying (the batches it had pulled are applied, whatever remains
+    // stays in the consumers): steps, and no saga folded yet.
     expect(await store.rebuildState()).toMatchObject({ phase: 'replaying' });
     expect(await count('saga_steps')).toBeGreaterThan(0);
     expect(await count('saga_instances')).toBe(0);

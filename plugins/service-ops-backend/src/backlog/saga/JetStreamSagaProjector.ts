@@ -79,6 +79,8 @@ export class JetStreamSagaProjector {
   private readonly queued: Queued[] = [];
   private openTransactions = 0;
   private startScheduled = false;
+  /** The loop following a rebuild, awaited by stop(). */
+  private following?: Promise<void>;
 
   private constructor(
     private readonly connection: JetStreamConnection,
@@ -143,13 +145,24 @@ export class JetStreamSagaProjector {
       total: 0,
       remaining: await this.remaining().catch(() => 0),
     };
-    await this.followRebuild();
+    await this.follow();
   }
 
-  /** Stops pulling; resolves once the batches in flight are applied and acked. */
+  /** Follows the rebuild (once at a time), for stop() to wait for. */
+  private follow(): Promise<void> {
+    this.following ??= this.followRebuild().finally(() => {
+      this.following = undefined;
+    });
+    return this.following;
+  }
+
+  /**
+   * Stops pulling; resolves once the batches in flight are applied and acked (and a
+   * rebuild's folding has stopped between two chunks).
+   */
   async stop(): Promise<void> {
     this.stopping = true;
-    await Promise.all(this.loops);
+    await Promise.all([...this.loops, this.following]);
     this.loops = [];
   }
 
@@ -203,7 +216,7 @@ export class JetStreamSagaProjector {
         total: remaining,
         remaining,
       };
-      void this.followRebuild();
+      void this.follow();
     } catch (error) {
       this.paused = false;
       this.rebuildStatus = {
@@ -293,16 +306,21 @@ export class JetStreamSagaProjector {
       const remaining = await this.remaining().catch(() => undefined);
       if (remaining === undefined || !this.rebuildStatus) continue;
       this.rebuildStatus = { ...this.rebuildStatus, remaining };
-      if (remaining > 0 || !this.bindings.every(b => b.ready)) continue;
+      if (remaining > 0 || !this.bindings.every(b => b.ready) || this.stopping)
+        continue;
       try {
         this.rebuildStatus = { ...this.rebuildStatus, phase: 'folding' };
-        const folded = await this.store.finishRebuild((done, total) => {
-          if (this.rebuildStatus)
-            this.rebuildStatus = {
-              ...this.rebuildStatus,
-              folding: { folded: done, total },
-            };
+        const { folded, finished } = await this.store.finishRebuild({
+          onProgress: (done, total) => {
+            if (this.rebuildStatus)
+              this.rebuildStatus = {
+                ...this.rebuildStatus,
+                folding: { folded: done, total },
+              };
+          },
+          stopped: () => this.stopping,
         });
+        if (!finished) continue; // stopping: a restart resumes the folding
         this.logger.info(
           `publish-saga projection: rebuilt, ${folded} sagas folded from their steps`,
         );

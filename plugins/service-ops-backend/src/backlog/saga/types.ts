@@ -54,11 +54,13 @@ export interface SagaProjectionStore {
   >;
   /**
    * Ends a rebuild's replay and folds every saga from its steps; resumes one a restart
-   * interrupted. Returns how many sagas it folded (0 when no rebuild runs).
+   * interrupted. Returns how many sagas it folded (0 when no rebuild runs), and whether
+   * it got to the end (not when `stopped()` said so first).
    */
-  finishRebuild(
-    onProgress?: (folded: number, total: number) => void,
-  ): Promise<number>;
+  finishRebuild(options?: {
+    onProgress?: (folded: number, total: number) => void;
+    stopped?: () => boolean;
+  }): Promise<{ folded: number; finished: boolean }>;
   /**
    * Records the stream's creation time; when it changed (the stream was recreated and its
    * sequences start again), forgets the malformed messages of the old one.
