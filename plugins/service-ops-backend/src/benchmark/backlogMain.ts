@@ -576,9 +576,12 @@ class TimedStore implements SagaProjectionStore {
   }
   /** The rebuild's folding pass: how long, how many sagas. */
   folding = { ms: 0, sagas: 0 };
+  /** Called when the folding pass starts (the benchmark tells its statements apart). */
+  onFinishRebuild?: () => void;
   async finishRebuild(
     options?: Parameters<SagaProjectionStore['finishRebuild']>[0],
   ): Promise<{ folded: number; finished: boolean }> {
+    this.onFinishRebuild?.();
     const started = performance.now();
     const result = await this.inner.finishRebuild(options);
     if (result.folded)
@@ -588,10 +591,16 @@ class TimedStore implements SagaProjectionStore {
 }
 
 const OTHER_STATEMENTS = 'other';
+/** The prefix of the folding pass's statements' kinds. */
+const FOLDING = 'folding pass: ';
 
 /** What each statement of the projection is for, by its SQL. */
 function statementKind(sql: string): string {
   if (/^insert into saga_malformed/.test(sql)) return 'store malformed events';
+  if (/pg_advisory_xact_lock_shared|from "saga_rebuild"/.test(sql))
+    return "check the rebuild's phase (a shared advisory lock, then `saga_rebuild`)";
+  if (/^select distinct "instance_id" from "saga_steps"/.test(sql))
+    return "the next chunk's saga ids";
   if (/^select count\(pg_advisory_xact_lock/.test(sql))
     return "lock the sagas (advisory locks, in their keys' order)";
   if (/^insert into saga_steps/.test(sql))
@@ -609,6 +618,8 @@ function statementKind(sql: string): string {
 class StatementTimes {
   readonly byKind = new Map<string, { n: number; ms: number }>();
   private readonly started = new Map<string, { at: number; sql: string }>();
+  /** From the folding pass on, kinds get the FOLDING prefix. */
+  folding = false;
 
   constructor(knex: Knex) {
     type Query = { __knexQueryUid?: string; sql: string };
@@ -625,7 +636,9 @@ class StatementTimes {
         : undefined;
       if (!started) return;
       this.started.delete(query.__knexQueryUid!);
-      const kind = statementKind(started.sql);
+      const kind = `${this.folding ? FOLDING : ''}${statementKind(
+        started.sql,
+      )}`;
       const times = this.byKind.get(kind) ?? { n: 0, ms: 0 };
       times.n++;
       times.ms += performance.now() - started.at;
@@ -639,6 +652,7 @@ class StatementTimes {
 
   reset(): void {
     this.byKind.clear();
+    this.folding = false;
   }
 
   get totalMs(): number {
@@ -908,6 +922,8 @@ interface RebuildReport {
   initialCpu: CpuBreakdown;
   /** The rebuild's statements in its transactions: from sending to the answer, by kind. */
   statements: Array<{ kind: string; n: number; ms: number }>;
+  /** The folding pass's statements (finishRebuild), by kind. */
+  foldingStatements: Array<{ kind: string; n: number; ms: number }>;
   statementMs: number;
   /** Its statements outside them (`checkStream`, `clear`). */
   otherStatements?: { n: number; ms: number };
@@ -958,6 +974,9 @@ async function rebuild(options: {
   options.beforeRebuild();
   store.reset();
   statements.reset();
+  store.onFinishRebuild = () => {
+    statements.folding = true;
+  };
   for (const times of projection.loops.values())
     Object.assign(times, emptyLoop());
   const cpu = new CpuWindow(options.meters.nats, options.meters.postgres);
@@ -1011,9 +1030,16 @@ async function rebuild(options: {
     figures,
     cpu: cpuUsed,
     initialCpu,
-    statements: statementTimes.filter(st => st.kind !== OTHER_STATEMENTS),
+    statements: statementTimes.filter(
+      st => st.kind !== OTHER_STATEMENTS && !st.kind.startsWith(FOLDING),
+    ),
+    foldingStatements: statementTimes
+      .filter(st => st.kind.startsWith(FOLDING))
+      .map(st => ({ ...st, kind: st.kind.slice(FOLDING.length) })),
     statementMs: statementTimes
-      .filter(st => st.kind !== OTHER_STATEMENTS)
+      .filter(
+        st => st.kind !== OTHER_STATEMENTS && !st.kind.startsWith(FOLDING),
+      )
       .reduce((sum, st) => sum + st.ms, 0),
     otherStatements: statementTimes.find(st => st.kind === OTHER_STATEMENTS),
   };
@@ -1607,7 +1633,18 @@ function renderSection(r: Report): string {
       b.folding.sagas,
     )} sagas from their steps in ${sec(
       b.folding.seconds * 1000,
-    )} (chunks of 2,000; its statements are in the table below with the replay's). The transactions are the rebuild's critical path: ${describeFigures(
+    )} (chunks of 5,000 sagas, two transactions at once: ${
+      b.foldingStatements.length
+        ? b.foldingStatements
+            .map(
+              st =>
+                `${st.kind} ${int(st.n)} statements, ${sec(
+                  st.ms,
+                )} sent until answered`,
+            )
+            .join('; ')
+        : 'no statement seen'
+    }). The replay's transactions are the rebuild's critical path: ${describeFigures(
       f,
     )}, in the ${round(b.seconds, 1)} s (on average ${round(
       f.transactionMs / (b.seconds * 1000),
