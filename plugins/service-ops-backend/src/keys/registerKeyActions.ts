@@ -1,5 +1,11 @@
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { actorOf, asJson } from '../operations/registerOperationActions';
+import {
+  actorOf,
+  asJson,
+  idempotencyKeyInput,
+  startedOperation,
+  startedOperationOutput,
+} from '../operations/registerOperationActions';
 import { KeyRotationOperations } from './KeyRotationOperations';
 import { SigningKeyInventory } from './SigningKeyInventory';
 
@@ -75,27 +81,17 @@ export function registerKeyActions(options: {
           incidentUrl: z.string().url().optional(),
           concurrency: z.number().int().min(1).optional(),
           graceSeconds: z.number().int().min(0).max(7_776_000).optional(),
-          idempotencyKey: z
-            .string()
-            .regex(/^[\x21-\x7e]{1,255}$/)
-            .optional()
-            .describe(
-              'The same key returns the same operation instead of a second one',
-            ),
+          idempotencyKey: idempotencyKeyInput(z),
         }),
-      output: z =>
-        z.object({
-          created: z.boolean(),
-          operation: z.object({}).passthrough(),
-        }),
+      output: startedOperationOutput,
     },
-    action: async ({ input, credentials }) => {
-      const { operation, created } = await rotations.create(
-        input,
-        actorOf(credentials, 'key rotations'),
-        credentials,
-      );
-      return { output: { created, operation: asJson(operation) } };
-    },
+    action: async ({ input, credentials }) =>
+      startedOperation(
+        await rotations.create(
+          input,
+          actorOf(credentials, 'key rotations'),
+          credentials,
+        ),
+      ),
   });
 }

@@ -27,6 +27,31 @@ export function actorOf(
 export const asJson = (value: unknown) =>
   JSON.parse(JSON.stringify(value)) as JsonObject;
 
+/** The optional idempotency key of an action that starts an operation. */
+export const idempotencyKeyInput = (z: typeof zod) =>
+  z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/)
+    .optional()
+    .describe(
+      'The same key returns the same operation instead of a second one',
+    );
+
+/** The output schema of an action that starts an operation. */
+export const startedOperationOutput = (z: typeof zod) =>
+  z.object({
+    created: z.boolean(),
+    operation: z.object({}).passthrough(),
+  });
+
+/** That output, from what a kind's `create` answered. */
+export const startedOperation = (started: {
+  operation: unknown;
+  created: boolean;
+}) => ({
+  output: { created: started.created, operation: asJson(started.operation) },
+});
+
 /**
  * The operations in Backstage's actions registry (for MCP clients and other tools): read
  * actions for the preview and the history, write actions flagged destructive. They go
@@ -97,28 +122,14 @@ export function registerOperationActions(options: {
               "The target entity's name, typed to confirm, e.g. authoring-collab",
             ),
           incidentUrl: z.string().url().optional(),
-          idempotencyKey: z
-            .string()
-            .regex(/^[\x21-\x7e]{1,255}$/)
-            .optional()
-            .describe(
-              'The same key returns the same operation instead of a second one',
-            ),
+          idempotencyKey: idempotencyKeyInput(z),
         }),
-      output: z =>
-        z.object({
-          created: z.boolean(),
-          operation: z.object({}).passthrough(),
-        }),
+      output: startedOperationOutput,
     },
-    action: async ({ input, credentials }) => {
-      const { operation, created } = await drains.create(
-        input,
-        actorOf(credentials),
-        credentials,
-      );
-      return { output: { created, operation: asJson(operation) } };
-    },
+    action: async ({ input, credentials }) =>
+      startedOperation(
+        await drains.create(input, actorOf(credentials), credentials),
+      ),
   });
 
   actionsRegistry.register({

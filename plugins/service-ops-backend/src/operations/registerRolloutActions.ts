@@ -1,7 +1,13 @@
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { ROLLOUT_ACTIONS } from '@internal/backstage-plugin-service-ops-common';
 import type { z as zod } from 'zod/v3';
-import { actorOf, asJson } from './registerOperationActions';
+import {
+  actorOf,
+  asJson,
+  idempotencyKeyInput,
+  startedOperation,
+  startedOperationOutput,
+} from './registerOperationActions';
 import { RolloutOperations } from './RolloutOperations';
 
 /**
@@ -88,24 +94,13 @@ export function registerRolloutActions(options: {
           reason: z.string().min(10).max(2000),
           confirm: z.string().optional(),
           incidentUrl: z.string().url().optional(),
-          idempotencyKey: z
-            .string()
-            .regex(/^[\x21-\x7e]{1,255}$/)
-            .optional(),
+          idempotencyKey: idempotencyKeyInput(z),
         }),
-      output: z =>
-        z.object({
-          created: z.boolean(),
-          operation: z.object({}).passthrough(),
-        }),
+      output: startedOperationOutput,
     },
-    action: async ({ input, credentials }) => {
-      const { operation, created } = await rollouts.create(
-        input,
-        actorOf(credentials),
-        credentials,
-      );
-      return { output: { created, operation: asJson(operation) } };
-    },
+    action: async ({ input, credentials }) =>
+      startedOperation(
+        await rollouts.create(input, actorOf(credentials), credentials),
+      ),
   });
 }
